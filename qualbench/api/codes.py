@@ -1,0 +1,151 @@
+"""The codebook: a tree of themes → categories → codes, and coders.
+
+Code names are unique in a project (case-insensitive): codebook files, coding files and
+other tools match codes by name, so two codes called "Sleep" would be ambiguous.
+"""
+from __future__ import annotations
+
+from ..errors import NotFoundError, QualbenchError
+from ..model import Code
+from .base import ProjectBase, now
+
+KINDS = ("theme", "category", "code")
+_CODE_COLS = "id, name, kind, parent_id, description, when_to_use, when_not_to_use, example, color, position"
+
+
+class CodesMixin(ProjectBase):
+    # -- coders -----------------------------------------------------------------------
+    def coders(self) -> list[dict]:
+        return self.store.query("SELECT id, name, kind FROM coders ORDER BY id")
+
+    def ensure_coder(self, name: str, kind: str = "human") -> int:
+        name = name.strip()
+        if not name:
+            raise QualbenchError("a coder needs a name")
+        row = self.store.one("SELECT id FROM coders WHERE name = ?", [name])
+        if row:
+            return row["id"]
+        with self._change("coder.add", actor=name, undoable=False, summary={"coder": name}) as (ch, _):
+            return self.db["coders"].insert({"name": name, "kind": kind, "created_at": now()}).last_pk
+
+    def coder_id(self, name: str) -> int:
+        row = self.store.one("SELECT id FROM coders WHERE name = ?", [name])
+        if row is None:
+            raise NotFoundError(f"no coder '{name}' in the project "
+                                f"(coders: {', '.join(c['name'] for c in self.coders()) or 'none'})")
+        return row["id"]
+
+    # -- reading ----------------------------------------------------------------------
+    def codes(self) -> list[Code]:
+        return [Code(**r) for r in self.store.query(f"SELECT {_CODE_COLS} FROM codes ORDER BY position, id")]
+
+    def code(self, ref: str | int) -> Code:
+        if isinstance(ref, int):
+            row = self.store.one(f"SELECT {_CODE_COLS} FROM codes WHERE id = ?", [ref])
+        else:
+            row = self.store.one(f"SELECT {_CODE_COLS} FROM codes WHERE name = ? COLLATE NOCASE", [ref.strip()])
+        if row is None:
+            raise NotFoundError(f"no code '{ref}' in the codebook")
+        return Code(**row)
+
+    def code_path(self, code: Code | int) -> list[Code]:
+        """Root-first list of the code's ancestors and the code itself."""
+        by_id = {c.id: c for c in self.codes()}
+        node = by_id[code.id if isinstance(code, Code) else code]
+        path = [node]
+        while node.parent_id is not None:
+            node = by_id[node.parent_id]
+            path.append(node)
+        return path[::-1]
+
+    # -- writing ----------------------------------------------------------------------
+    def create_code(self, name: str, *, parent: str | int | None = None, kind: str = "code",
+                    description: str = "", when_to_use: str = "", when_not_to_use: str = "",
+                    example: str = "", color: str | None = None, actor: str | None = None,
+                    reason: str = "") -> Code:
+        with self._change("code.create", actor=actor, reason=reason, summary={"name": name}) as (ch, info):
+            code_id = self._create_code(ch, name, parent=parent, kind=kind, description=description,
+                                        when_to_use=when_to_use, when_not_to_use=when_not_to_use,
+                                        example=example, color=color)
+            info["id"] = code_id
+        return self.code(code_id)
+
+    def _create_code(self, ch, name: str, *, parent=None, kind="code", description="",
+                     when_to_use="", when_not_to_use="", example="", color=None) -> int:
+        name = " ".join(name.split())
+        if not name:
+            raise QualbenchError("a code needs a name")
+        if kind not in KINDS:
+            raise QualbenchError(f"unknown kind '{kind}' (use theme, category or code)")
+        if self.store.one("SELECT id FROM codes WHERE name = ? COLLATE NOCASE", [name]):
+            raise QualbenchError(f"a code named '{name}' already exists")
+        parent_id = self.code(parent).id if parent is not None else None
+        position = self.store.scalar(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM codes WHERE parent_id IS ?", [parent_id])
+        return ch.insert("codes", {
+            "parent_id": parent_id, "kind": kind, "name": name, "description": description or "",
+            "when_to_use": when_to_use or "", "when_not_to_use": when_not_to_use or "",
+            "example": example or "", "color": color, "position": position, "created_at": now()})
+
+    def rename_code(self, ref: str | int, new_name: str, *, actor: str | None = None, reason: str = "") -> Code:
+        code = self.code(ref)
+        new_name = " ".join(new_name.split())
+        if not new_name:
+            raise QualbenchError("a code needs a name")
+        clash = self.store.one("SELECT id FROM codes WHERE name = ? COLLATE NOCASE AND id != ?",
+                               [new_name, code.id])
+        if clash:
+            raise QualbenchError(f"a code named '{new_name}' already exists")
+        with self._change("code.rename", actor=actor, reason=reason,
+                          summary={"id": code.id, "from": code.name, "to": new_name}) as (ch, _):
+            ch.update("codes", code.id, {"name": new_name})
+        return self.code(code.id)
+
+    def update_code(self, ref: str | int, *, actor: str | None = None, reason: str = "", **fields) -> Code:
+        allowed = {"description", "when_to_use", "when_not_to_use", "example", "color"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise QualbenchError(f"cannot set {', '.join(sorted(unknown))} on a code")
+        code = self.code(ref)
+        with self._change("code.update", actor=actor, reason=reason,
+                          summary={"id": code.id, "name": code.name, "fields": sorted(fields)}) as (ch, _):
+            ch.update("codes", code.id, fields)
+        return self.code(code.id)
+
+    def import_codebook_tree(self, nodes: list[dict], *, actor: str | None = None,
+                             source: str = "") -> dict:
+        """Create or update codes from a nested list of dicts (see exchange.codebook).
+
+        Codes are matched by name; existing ones get their definitions updated and are
+        moved under the parent the file gives. Codes the project has but the file lacks
+        are reported as missing, never deleted.
+        """
+        report = {"new": [], "updated": [], "missing": []}
+        seen: set[str] = set()
+        with self._change("codebook.import", actor=actor, summary={"file": source}) as (ch, info):
+            def walk(items: list[dict], parent_id: int | None) -> None:
+                for node in items:
+                    name = " ".join(str(node["name"]).split())
+                    seen.add(name.casefold())
+                    fields = {k: node.get(k) or "" for k in
+                              ("description", "when_to_use", "when_not_to_use", "example")}
+                    row = self.store.one("SELECT id FROM codes WHERE name = ? COLLATE NOCASE", [name])
+                    if row is None:
+                        code_id = ch.insert("codes", {
+                            "parent_id": parent_id, "kind": node.get("kind", "code"), "name": name,
+                            **fields, "color": node.get("color"),
+                            "position": node.get("_position", 0), "created_at": now()})
+                        report["new"].append(name)
+                    else:
+                        code_id = row["id"]
+                        before = ch.update("codes", code_id, {
+                            **fields, "parent_id": parent_id, "kind": node.get("kind", "code"),
+                            "color": node.get("color"), "position": node.get("_position", 0)})
+                        changed = any(before.get(k) != v for k, v in fields.items())
+                        if changed or before.get("parent_id") != parent_id:
+                            report["updated"].append(name)
+                    walk(node.get("children") or [], code_id)
+            walk(nodes, None)
+            report["missing"] = [c.name for c in self.codes() if c.name.casefold() not in seen]
+            info.update({k: len(v) for k, v in report.items()})
+        return report

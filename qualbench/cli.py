@@ -1,0 +1,170 @@
+"""Command-line interface: a few lines over the Project API per command.
+
+No subcommand opens the TUI. Errors the user can fix print one line per problem on
+stderr (no traceback) and exit with status 1; the database is untouched in that case
+because every API write is a single transaction.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import QualbenchError, ValidationError
+
+PROJECT_OPTION = click.option(
+    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=".", show_default=True, help="Project folder (like git, defaults to the current one).")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"qualbench: error: {message}", err=True)
+
+
+def friendly_errors(func):
+    """Turn QualbenchError into one line per problem on stderr and exit status 1."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            for line in exc.lines():
+                _fail(line)
+            sys.exit(1)
+        except QualbenchError as exc:
+            _fail(str(exc))
+            sys.exit(1)
+    return wrapper
+
+
+def _open(project_dir: Path):
+    from .project import open_project
+    return open_project(project_dir)
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(package_name="qualbench")
+@PROJECT_OPTION
+@click.pass_context
+def main(ctx: click.Context, project_dir: Path) -> None:
+    """qualbench — a terminal workbench for qualitative interview analysis.
+
+    Run without a command to open the workbench on the project in the current folder.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tui, project_dir=project_dir)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", help="Project title (default: the folder name).")
+@click.option("--language", type=click.Choice(["en", "nl"]), default="en", show_default=True,
+              help="Language of the transcripts.")
+@click.option("--coder", default="coder_a", show_default=True, help="Default coder name.")
+@friendly_errors
+def init(folder: Path, title: str | None, language: str, coder: str) -> None:
+    """Create a project FOLDER with qualbench.toml, qualbench.db and work folders."""
+    from .project import init_project
+    project = init_project(folder, title=title, language=language, coder=coder)
+    project.close()
+    click.echo(f"Created project in {folder} (edit {folder / 'qualbench.toml'} for settings).")
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@PROJECT_OPTION
+@click.option("--participant", help="Link every imported document to this participant (e.g. P07).")
+@click.option("--as-new-version", is_flag=True, help="Import a changed file as a new version.")
+@click.option("--skip-bad", is_flag=True, help="Import the good files and list the bad ones.")
+@friendly_errors
+def import_(files: tuple[Path, ...], project_dir: Path, participant: str | None,
+            as_new_version: bool, skip_bad: bool) -> None:
+    """Import transcripts (.txt, .docx, .vtt, .srt) in one transaction."""
+    from .progress import cli_progress
+    project = _open(project_dir)
+    with cli_progress("Importing", enabled=len(files) > 3) as progress:
+        report = project.import_files(files, participant=participant, as_new_version=as_new_version,
+                                      skip_bad=skip_bad, progress=progress)
+    for name, why in report.skipped:
+        click.echo(f"skipped {name}: {why}")
+    for path, error in report.failed:
+        _fail(error)
+    click.echo(f"Imported {len(report.imported)} document(s): {report.words:,} words, "
+               f"{report.segments:,} segments.")
+    if report.failed:
+        sys.exit(1)
+
+
+@main.group()
+def participants() -> None:
+    """Participant table (CSV or Excel) and derived outcomes."""
+
+
+@participants.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@PROJECT_OPTION
+@friendly_errors
+def participants_import(file: Path, project_dir: Path) -> None:
+    """Import or update participants from FILE (.csv or .xlsx)."""
+    project = _open(project_dir)
+    result = project.import_participants(file)
+    types = ", ".join(f"{k} ({v})" for k, v in result["columns"].items())
+    click.echo(f"Participants: {result['added']} added, {result['updated']} updated. Columns: {types}.")
+    if result["documents_without_participant"]:
+        click.echo("Documents whose participant is not in the table: "
+                   + ", ".join(result["documents_without_participant"]))
+
+
+@participants.command(name="list")
+@PROJECT_OPTION
+@friendly_errors
+def participants_list(project_dir: Path) -> None:
+    """Show participants with derived pain reduction and responder class."""
+    project = _open(project_dir)
+    df = project.participants()
+    if df.empty:
+        click.echo("No participants yet (qualbench participants import FILE).")
+        return
+    cols = [c for c in ["participant", project.settings.baseline, project.settings.follow_up,
+                        "pct_reduction", "responder_class", "would_repeat_answer"] if c in df.columns]
+    click.echo(df[cols].to_string(index=False, float_format=lambda x: f"{x:.1f}"))
+
+
+@main.command()
+@PROJECT_OPTION
+@friendly_errors
+def status(project_dir: Path) -> None:
+    """Counts of documents, words, segments, participants, coders, codes and codings."""
+    project = _open(project_dir)
+    for key, value in project.status().items():
+        click.echo(f"{key:<13}{value:>10,}")
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--coder", help="Active coder (default: the project's default coder).")
+@click.option("--review", is_flag=True, help="Open the read-only supervisor review.")
+@friendly_errors
+def tui(project_dir: Path, coder: str | None, review: bool) -> None:
+    """Open the workbench (the default when no command is given)."""
+    from .tui.app import run
+    run(_open(project_dir), coder=coder, review=review)
+
+
+@main.command()
+@click.option("--path", "target", type=click.Path(path_type=Path),
+              help="Build the demo project here (default: a fresh folder in the temp dir).")
+@click.option("--no-tui", is_flag=True, help="Build it and print the study summary instead.")
+@friendly_errors
+def demo(target: Path | None, no_tui: bool) -> None:
+    """Build the synthetic iMCS demo study and open it."""
+    from .demo import build_demo, demo_summary_lines
+    project = build_demo(target, echo=lambda m: click.echo(m, err=True))
+    if no_tui:
+        for line in demo_summary_lines(project):
+            click.echo(line)
+        return
+    from .tui.app import run
+    run(project)

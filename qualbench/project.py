@@ -1,0 +1,84 @@
+"""The Project: a folder holding ``qualbench.toml``, ``qualbench.db`` and the work files.
+
+This is the public Python API (``qualbench.open_project``). The CLI and the TUI are thin
+faces on it and hold no SQL; analyses read through it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import settings as settings_mod
+from .api.codes import CodesMixin
+from .api.codings import CodingsMixin
+from .api.documents import DocumentsMixin, ImportReport
+from .api.files import FilesMixin
+from .api.participants import ParticipantsMixin
+from .errors import QualbenchError
+from .store import DB_FILE, Store
+
+FOLDERS = ("transcripts", "codebooks", "exports")
+
+
+class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin):
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).resolve()
+        self.settings = settings_mod.load(self.path)
+        self.store = Store(self.path / DB_FILE)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def exports_dir(self) -> Path:
+        folder = self.path / "exports"
+        folder.mkdir(exist_ok=True)
+        return folder
+
+    def status(self) -> dict:
+        q = self.store.scalar
+        return {
+            "documents": q("SELECT COUNT(DISTINCT name) FROM documents"),
+            "words": q("SELECT COALESCE(SUM(n_words), 0) FROM documents d WHERE version = "
+                       "(SELECT MAX(version) FROM documents d2 WHERE d2.name = d.name)"),
+            "segments": q("SELECT COUNT(*) FROM segments"),
+            "participants": q("SELECT COUNT(*) FROM participants"),
+            "coders": q("SELECT COUNT(*) FROM coders"),
+            "codes": q("SELECT COUNT(*) FROM codes"),
+            "codings": q("SELECT COUNT(*) FROM codings"),
+        }
+
+
+def is_project(path: Path) -> bool:
+    path = Path(path)
+    return (path / settings_mod.SETTINGS_FILE).exists() or (path / DB_FILE).exists()
+
+
+def init_project(path: Path | str, *, title: str | None = None, language: str = "en",
+                 coder: str = "coder_a") -> Project:
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise QualbenchError("exists and is not a folder", source=path)
+    if is_project(path):
+        raise QualbenchError("is already a qualbench project", source=path)
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in FOLDERS:
+        (path / folder).mkdir(exist_ok=True)
+    settings_mod.write_template(path, title=title or path.resolve().name, language=language, coder=coder)
+    return Project(path)
+
+
+def open_project(path: Path | str = ".") -> Project:
+    path = Path(path)
+    if not is_project(path):
+        raise QualbenchError("is not a qualbench project (run 'qualbench init' there first)",
+                             source=path.resolve())
+    return Project(path)
+
+
+__all__ = ["Project", "ImportReport", "open_project", "init_project", "is_project"]

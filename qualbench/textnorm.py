@@ -1,0 +1,86 @@
+"""Decoding and normalising text exactly once, at import.
+
+Transcripts arrive as UTF-8, UTF-8 with a BOM (Windows Notepad, NVivo), or UTF-16 with a
+BOM (Word's "Unicode text"). Anything else — typically Windows-1252 from an old Word
+export — is refused with the byte offset of the first bad byte instead of being guessed:
+a silently mis-decoded "é" in a patient quote is worse than an error.
+
+After decoding, text is normalised once (Unicode NFC, ``\\n`` line endings, no BOM) and
+is never changed again: every span in the project is ``[start, end)`` in code points of
+that normalised text (the REFI-QDA convention).
+"""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from .errors import InputFileError
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+def decode_bytes(data: bytes, source: str | Path) -> str:
+    """Decode file bytes to str, or raise a one-line error naming the problem."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                return body.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    f"not valid {encoding.upper()} at byte {exc.start + len(bom)}",
+                    source=source) from None
+    if b"\x00" in data[:8192]:
+        raise InputFileError(
+            "looks like a binary file (NUL bytes), not text; "
+            "UTF-16 text needs a byte-order mark", source=source)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 1].hex().upper()
+        hint = ""
+        try:
+            data.decode("cp1252")
+            hint = " (it looks like Windows-1252/Latin-1: re-save it as UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        raise InputFileError(
+            f"not valid UTF-8 at byte {exc.start} (0x{bad}){hint}", source=source) from None
+
+
+def normalise(text: str) -> str:
+    """NFC, LF line endings, no BOM — the one canonical form of stored text."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def read_text_file(path: Path) -> str:
+    """Read, decode and normalise a text file; refuse empty and binary files."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputFileError("empty file (no text to import)", source=path)
+    text = normalise(decode_bytes(data, path))
+    if not text.strip():
+        raise InputFileError("empty file (no text to import)", source=path)
+    _refuse_control_characters(text, path)
+    return text
+
+
+def _refuse_control_characters(text: str, path: Path) -> None:
+    # Text files may hold tabs and newlines; other C0 controls mean a binary or
+    # corrupted file that decoded by accident.
+    for i, ch in enumerate(text[:200_000]):
+        if ch < " " and ch not in "\n\t\f":
+            raise InputFileError(
+                f"control character U+{ord(ch):04X} at character {i}: "
+                "this looks like a binary file, not a transcript", source=path)
