@@ -108,11 +108,15 @@ class DocumentsMixin(ProjectBase):
             "participant": participant or self.participant_for(doc.name),
             "n_words": n_words, "imported_at": now()}).last_pk
         roles = self.role_map()
+        labelled = any(t.speaker for t in doc.turns)
         seg_rows = []
         for idx, (turn, segs) in enumerate(zip(doc.turns, turn_segments)):
+            # In a labelled transcript, unlabelled text (a header, a note) is nobody's turn.
+            role = ("other" if labelled and not turn.speaker
+                    else roles.role(turn.speaker, participant or self.participant_for(doc.name)))
             turn_id = self.db["turns"].insert({
                 "document_id": doc_id, "idx": idx, "speaker": turn.speaker,
-                "role": roles.role(turn.speaker, participant or self.participant_for(doc.name)),
+                "role": role,
                 "start": turn.start, "end": turn.end,
                 "t_start": turn.t_start, "t_end": turn.t_end}).last_pk
             for seg in segs:
