@@ -168,3 +168,21 @@ def demo(target: Path | None, no_tui: bool) -> None:
         return
     from .tui.app import run
     run(project)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--words", default=1_000_000, show_default=True, help="Corpus size for the import benchmark.")
+@friendly_errors
+def bench(names: tuple[str, ...], words: int) -> None:
+    """Run benchmarks (all, or the NAMES given) and print their timings."""
+    from .bench import BENCHMARKS
+    unknown = set(names) - set(BENCHMARKS)
+    if unknown:
+        raise click.UsageError(f"unknown benchmark(s) {', '.join(sorted(unknown))}; "
+                               f"choose from {', '.join(BENCHMARKS)}")
+    for name in names or BENCHMARKS:
+        if name == "import":
+            BENCHMARKS[name](total_words=words, echo=click.echo)
+        else:
+            BENCHMARKS[name](echo=click.echo)

@@ -89,12 +89,17 @@ def segment_spans(texts: Sequence[str], language: str = "en", model: str = "",
         for offset, chunk in _chunks(text):
             jobs.append((i, offset, chunk))
     starts: list[list[tuple[int, str]]] = [[] for _ in texts]
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, ORTH
+
+    strings = nlp.vocab.strings
     docs = nlp.pipe((chunk for _, _, chunk in jobs), batch_size=batch_size)
     for (i, offset, _), doc in zip(jobs, docs):
+        # to_array avoids building a Token object per word (the slow part of a naive loop).
+        arr = doc.to_array([LEMMA, ORTH, IS_PUNCT, IS_SPACE]).tolist()
         for sent in doc.sents:
-            lemmas = " ".join((t.lemma_ or t.text).lower() for t in sent
-                              if not (t.is_punct or t.is_space))
-            starts[i].append((offset + sent.start_char, lemmas))
+            words = [strings[lemma or orth].lower() for lemma, orth, punct, space
+                     in arr[sent.start:sent.end] if not (punct or space)]
+            starts[i].append((offset + sent.start_char, " ".join(words)))
     result = []
     for text, sents in zip(texts, starts):
         segs = []

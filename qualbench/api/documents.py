@@ -109,21 +109,24 @@ class DocumentsMixin(ProjectBase):
             "n_words": n_words, "imported_at": now()}).last_pk
         roles = self.role_map()
         labelled = any(t.speaker for t in doc.turns)
-        seg_rows = []
+        owner = participant or self.participant_for(doc.name)
+        # Explicit ids let turns and segments go in as two executemany batches.
+        turn_id = self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM turns")
+        turn_rows, seg_rows = [], []
         for idx, (turn, segs) in enumerate(zip(doc.turns, turn_segments)):
+            turn_id += 1
             # In a labelled transcript, unlabelled text (a header, a note) is nobody's turn.
-            role = ("other" if labelled and not turn.speaker
-                    else roles.role(turn.speaker, participant or self.participant_for(doc.name)))
-            turn_id = self.db["turns"].insert({
-                "document_id": doc_id, "idx": idx, "speaker": turn.speaker,
-                "role": role,
-                "start": turn.start, "end": turn.end,
-                "t_start": turn.t_start, "t_end": turn.t_end}).last_pk
+            role = "other" if labelled and not turn.speaker else roles.role(turn.speaker, owner)
+            turn_rows.append((turn_id, doc_id, idx, turn.speaker, role, turn.start, turn.end,
+                              turn.t_start, turn.t_end))
             for seg in segs:
                 s, e = turn.start + seg.start, turn.start + seg.end
-                seg_rows.append({"document_id": doc_id, "turn_id": turn_id, "idx": len(seg_rows),
-                                 "start": s, "end": e, "text": doc.text[s:e], "lemmas": seg.lemmas})
-        self.db["segments"].insert_all(seg_rows, batch_size=1000)
+                seg_rows.append((doc_id, turn_id, len(seg_rows), s, e, doc.text[s:e], seg.lemmas))
+        conn = self.db.conn
+        conn.executemany('INSERT INTO turns (id, document_id, idx, speaker, role, start, "end", '
+                         "t_start, t_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", turn_rows)
+        conn.executemany('INSERT INTO segments (document_id, turn_id, idx, start, "end", text, lemmas) '
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", seg_rows)
         report.imported.append(doc.name)
         report.words += n_words
         report.segments += len(seg_rows)
