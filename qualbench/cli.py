@@ -186,3 +186,78 @@ def bench(names: tuple[str, ...], words: int) -> None:
             BENCHMARKS[name](total_words=words, echo=click.echo)
         else:
             BENCHMARKS[name](echo=click.echo)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--coders", required=True, help="Comma-separated coders to compare, e.g. coder_a,coder_b.")
+@click.option("--level", type=click.Choice(["unit", "character", "segment"]), default="unit",
+              show_default=True, help="Unit (segments present/absent), character (NVivo) or segment matching (MAXQDA).")
+@click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph"]), default="sentence",
+              show_default=True, help="Unit for --level unit.")
+@click.option("--threshold", type=float, default=0.9, show_default=True,
+              help="Overlap needed for a segment match (--level segment).")
+@click.option("--basis", type=click.Choice(["segment", "union"]), default="segment", show_default=True,
+              help="Overlap measured against the checked segment or the union of both.")
+@click.option("--codes", help="Comma-separated code names (default: every code the coders used).")
+@click.option("--documents", help="Comma-separated document names (default: all coded by every coder).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@friendly_errors
+def agree(project_dir: Path, coders: str, level: str, unit: str, threshold: float, basis: str,
+          codes: str | None, documents: str | None, fmt: str) -> None:
+    """Inter-coder agreement per code and overall, with the reading of each value."""
+    import json
+
+    from .analysis.intercoder import to_frame
+    project = _open(project_dir)
+    result = project.agreement(_split(coders), level=level, unit=unit, threshold=threshold, basis=basis,
+                               codes=_split(codes), documents=_split(documents))
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, default=str, ensure_ascii=False))
+        return
+    frame = to_frame(result)
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+        return
+    from .report_text import agreement_table
+    click.echo(agreement_table(result, frame))
+
+
+@main.group()
+def codings() -> None:
+    """Codings in and out: CSV (document, coder, code, start, end, memo) or quote-anchored YAML."""
+
+
+@codings.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@PROJECT_OPTION
+@friendly_errors
+def codings_import(file: Path, project_dir: Path) -> None:
+    """Import codings from FILE (.csv with offsets, or .yaml anchored by quotes)."""
+    project = _open(project_dir)
+    if file.suffix.lower() in (".yaml", ".yml"):
+        result = project.import_coding_file(file)
+        click.echo(f"Imported {result['codings']} codings by {result['coder']} in {result['documents']} documents.")
+    else:
+        result = project.import_codings_csv(file)
+        click.echo(f"Imported {result['codings']} codings by {', '.join(result['coders'])}.")
+
+
+@codings.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@PROJECT_OPTION
+@click.option("--coder", help="Only this coder's codings.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@friendly_errors
+def codings_export(file: Path, project_dir: Path, coder: str | None, force: bool) -> None:
+    """Export codings to FILE (.csv)."""
+    if file.exists() and not force:
+        raise QualbenchError("exists; use --force to overwrite", source=file)
+    project = _open(project_dir)
+    n = project.export_codings_csv(file, coder=coder)
+    click.echo(f"Wrote {n} codings to {file}.")

@@ -8,18 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import settings as settings_mod
+from .api.analyses import AnalysesMixin
 from .api.codes import CodesMixin
 from .api.codings import CodingsMixin
 from .api.documents import DocumentsMixin, ImportReport
-from .api.files import FilesMixin
+from .api.files import CodingTableMixin, FilesMixin
 from .api.participants import ParticipantsMixin
+from .api.search import SearchMixin
+from .api.workbench import WorkbenchMixin
 from .errors import QualbenchError
 from .store import DB_FILE, Store
 
 FOLDERS = ("transcripts", "codebooks", "exports")
 
 
-class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin):
+class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
+              WorkbenchMixin, AnalysesMixin, CodingTableMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)

@@ -156,18 +156,21 @@ class DocumentsMixin(ProjectBase):
             "language, source_path FROM documents WHERE name = ? COLLATE NOCASE "
             "ORDER BY version DESC LIMIT 1", [name])
 
-    def text(self, doc: Document | int) -> str:
-        doc_id = doc.id if isinstance(doc, Document) else doc
+    def _doc_id(self, doc: Document | str | int) -> int:
+        return doc.id if isinstance(doc, Document) else self.document(doc).id
+
+    def text(self, doc: Document | str | int) -> str:
+        doc_id = self._doc_id(doc)
         return self.store.scalar("SELECT text FROM documents WHERE id = ?", [doc_id])
 
-    def turns(self, doc: Document | int) -> list[Turn]:
-        doc_id = doc.id if isinstance(doc, Document) else doc
+    def turns(self, doc: Document | str | int) -> list[Turn]:
+        doc_id = self._doc_id(doc)
         return [Turn(**r) for r in self.store.query(
             'SELECT id, idx, speaker, role, start, "end", t_start, t_end FROM turns '
             "WHERE document_id = ? ORDER BY idx", [doc_id])]
 
-    def segments(self, doc: Document | int) -> list[Segment]:
-        doc_id = doc.id if isinstance(doc, Document) else doc
+    def segments(self, doc: Document | str | int) -> list[Segment]:
+        doc_id = self._doc_id(doc)
         return [Segment(**r) for r in self.store.query(
             'SELECT id, turn_id, idx, start, "end", text FROM segments '
             "WHERE document_id = ? ORDER BY idx", [doc_id])]
