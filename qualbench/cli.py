@@ -261,3 +261,123 @@ def codings_export(file: Path, project_dir: Path, coder: str | None, force: bool
     project = _open(project_dir)
     n = project.export_codings_csv(file, coder=coder)
     click.echo(f"Wrote {n} codings to {file}.")
+
+
+@main.group()
+def codebook() -> None:
+    """The codebook: export, import, history, merge suggestions and operations."""
+
+
+@codebook.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@PROJECT_OPTION
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@friendly_errors
+def codebook_export(file: Path, project_dir: Path, force: bool) -> None:
+    """Write the codebook (hierarchy, definitions, colours) to FILE.yaml."""
+    if file.exists() and not force:
+        raise QualbenchError("exists; use --force to overwrite", source=file)
+    project = _open(project_dir)
+    project.export_codebook(file)
+    click.echo(f"Wrote {len(project.codes())} codes to {file}.")
+
+
+@codebook.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@PROJECT_OPTION
+@friendly_errors
+def codebook_import(file: Path, project_dir: Path) -> None:
+    """Add or update codes from FILE.yaml, matched by name; never deletes anything."""
+    report = _open(project_dir).import_codebook(file)
+    click.echo(f"New: {len(report['new'])}, updated: {len(report['updated'])}, "
+               f"renamed since: {len(report['renamed'])}, missing from the file: {len(report['missing'])}.")
+    for key in ("renamed", "missing"):
+        for name in report[key]:
+            click.echo(f"  {key}: {name}")
+
+
+@codebook.command(name="history")
+@PROJECT_OPTION
+@friendly_errors
+def codebook_history(project_dir: Path) -> None:
+    """How the codebook got here: date, coder, operation, what and why."""
+    frame = _open(project_dir).codebook_history()
+    if frame.empty:
+        click.echo("No codebook changes yet.")
+        return
+    click.echo(frame.to_string(index=False, max_colwidth=70))
+
+
+@codebook.command(name="similar")
+@PROJECT_OPTION
+@click.option("--min-name", default=80.0, show_default=True, help="Name similarity (0-100) to suggest a pair.")
+@click.option("--min-overlap", default=0.5, show_default=True, help="Text overlap (0-1) to suggest a pair.")
+@friendly_errors
+def codebook_similar(project_dir: Path, min_name: float, min_overlap: float) -> None:
+    """Suggest codes to merge: similar names or heavily overlapping codings."""
+    frame = _open(project_dir).similar_codes(min_name=min_name, min_overlap=min_overlap)
+    click.echo(frame.to_string(index=False) if not frame.empty else "No similar codes.")
+
+
+@codebook.command(name="merge")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", required=True, help="The code that receives the codings.")
+@click.option("--reason", default="", help="Why (kept in the codebook history).")
+@click.option("--coder", help="Who does it (default: the project's default coder).")
+@PROJECT_OPTION
+@friendly_errors
+def codebook_merge(sources: tuple[str, ...], into: str, reason: str, coder: str | None, project_dir: Path) -> None:
+    """Merge the SOURCES codes into another code (undoable)."""
+    project = _open(project_dir)
+    r = project.merge_codes(list(sources), into, actor=coder or project.settings.default_coder, reason=reason)
+    click.echo(f"Merged into {r['into']}: {r['moved']} codings moved, {r['collapsed']} duplicates collapsed.")
+
+
+@codebook.command(name="rename")
+@click.argument("code")
+@click.argument("new_name")
+@click.option("--reason", default="", help="Why (kept in the codebook history).")
+@click.option("--coder", help="Who does it (default: the project's default coder).")
+@PROJECT_OPTION
+@friendly_errors
+def codebook_rename(code: str, new_name: str, reason: str, coder: str | None, project_dir: Path) -> None:
+    """Rename CODE to NEW_NAME (the old name is kept as a former name)."""
+    project = _open(project_dir)
+    project.rename_code(code, new_name, actor=coder or project.settings.default_coder, reason=reason)
+    click.echo(f"Renamed {code} to {new_name}.")
+
+
+@codebook.command(name="move")
+@click.argument("code")
+@click.option("--under", help="New parent (omit for top level).")
+@click.option("--reason", default="", help="Why (kept in the codebook history).")
+@click.option("--coder", help="Who does it (default: the project's default coder).")
+@PROJECT_OPTION
+@friendly_errors
+def codebook_move(code: str, under: str | None, reason: str, coder: str | None, project_dir: Path) -> None:
+    """Move CODE (with its children) under another node."""
+    project = _open(project_dir)
+    project.move_code(code, under, actor=coder or project.settings.default_coder, reason=reason)
+    click.echo(f"Moved {code} under {under or 'the top level'}.")
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--coder", help="Whose last change to undo (default: the project's default coder).")
+@friendly_errors
+def undo(project_dir: Path, coder: str | None) -> None:
+    """Undo the last change (coding, memo, code operation) — the same stack as the workbench."""
+    project = _open(project_dir)
+    ev = project.undo(coder or project.settings.default_coder)
+    click.echo(f"Undid {ev.action} of {ev.at[:19].replace('T', ' ')}.")
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--coder", help="Whose undone change to redo (default: the project's default coder).")
+@friendly_errors
+def redo(project_dir: Path, coder: str | None) -> None:
+    """Redo the last undone change."""
+    project = _open(project_dir)
+    ev = project.redo(coder or project.settings.default_coder)
+    click.echo(f"Redid {ev.action} of {ev.at[:19].replace('T', ' ')}.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import settings as settings_mod
 from .api.analyses import AnalysesMixin
+from .api.codebook_ops import CodebookMixin
 from .api.codes import CodesMixin
 from .api.codings import CodingsMixin
 from .api.documents import DocumentsMixin, ImportReport
@@ -23,7 +24,7 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
-              WorkbenchMixin, AnalysesMixin, CodingTableMixin):
+              WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)

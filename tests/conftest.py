@@ -60,3 +60,13 @@ I: And now?
 
 P: Now it is better. I walk to the shop again!
 """
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory):
+    """The shipped demo study, built once per test session (read-only for tests)."""
+    from qualbench.demo import build_demo
+
+    p = build_demo(tmp_path_factory.mktemp("demo") / "imcs")
+    yield p
+    p.close()

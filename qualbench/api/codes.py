@@ -44,6 +44,11 @@ class CodesMixin(ProjectBase):
             row = self.store.one(f"SELECT {_CODE_COLS} FROM codes WHERE id = ?", [ref])
         else:
             row = self.store.one(f"SELECT {_CODE_COLS} FROM codes WHERE name = ? COLLATE NOCASE", [ref.strip()])
+            if row is None:  # a former name (after a rename or merge) still finds the code
+                row = self.store.one(
+                    f"SELECT {', '.join('c.' + c.strip() for c in _CODE_COLS.split(','))} FROM codes c "
+                    "JOIN code_aliases a ON a.code_id = c.id WHERE a.name = ? COLLATE NOCASE "
+                    "ORDER BY a.id DESC LIMIT 1", [ref.strip()])
         if row is None:
             raise NotFoundError(f"no code '{ref}' in the codebook")
         return Code(**row)
@@ -99,6 +104,8 @@ class CodesMixin(ProjectBase):
         with self._change("code.rename", actor=actor, reason=reason,
                           summary={"id": code.id, "from": code.name, "to": new_name}) as (ch, _):
             ch.update("codes", code.id, {"name": new_name})
+            if new_name.casefold() != code.name.casefold():
+                ch.insert("code_aliases", {"code_id": code.id, "name": code.name, "created_at": now()})
         return self.code(code.id)
 
     def update_code(self, ref: str | int, *, actor: str | None = None, reason: str = "", **fields) -> Code:
@@ -120,7 +127,7 @@ class CodesMixin(ProjectBase):
         moved under the parent the file gives. Codes the project has but the file lacks
         are reported as missing, never deleted.
         """
-        report = {"new": [], "updated": [], "missing": []}
+        report = {"new": [], "updated": [], "renamed": [], "missing": []}
         seen: set[str] = set()
         with self._change("codebook.import", actor=actor, summary={"file": source}) as (ch, info):
             def walk(items: list[dict], parent_id: int | None) -> None:
@@ -131,6 +138,14 @@ class CodesMixin(ProjectBase):
                               ("description", "when_to_use", "when_not_to_use", "example")}
                     row = self.store.one("SELECT id FROM codes WHERE name = ? COLLATE NOCASE", [name])
                     if row is None:
+                        alias = self.store.one(
+                            "SELECT c.id, c.name FROM code_aliases a JOIN codes c ON c.id = a.code_id "
+                            "WHERE a.name = ? COLLATE NOCASE ORDER BY a.id DESC LIMIT 1", [name])
+                        if alias:  # the file uses a former name: same code, keep the project's name
+                            report["renamed"].append(f"{name} → {alias['name']}")
+                            seen.add(alias["name"].casefold())
+                            row = {"id": alias["id"]}
+                    if row is None:
                         code_id = ch.insert("codes", {
                             "parent_id": parent_id, "kind": node.get("kind", "code"), "name": name,
                             **fields, "color": node.get("color"),
@@ -138,9 +153,11 @@ class CodesMixin(ProjectBase):
                         report["new"].append(name)
                     else:
                         code_id = row["id"]
-                        before = ch.update("codes", code_id, {
-                            **fields, "parent_id": parent_id, "kind": node.get("kind", "code"),
-                            "color": node.get("color"), "position": node.get("_position", 0)})
+                        changes = {**fields, "parent_id": parent_id, "kind": node.get("kind", "code"),
+                                   "position": node.get("_position", 0)}
+                        if node.get("color"):
+                            changes["color"] = node["color"]
+                        before = ch.update("codes", code_id, changes)
                         changed = any(before.get(k) != v for k, v in fields.items())
                         if changed or before.get("parent_id") != parent_id:
                             report["updated"].append(name)

@@ -146,3 +146,32 @@ def initial(db: Database) -> None:
     db["segments"].enable_fts(
         ["text", "lemmas"], fts_version="FTS5", create_triggers=True,
         tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations(name="0002_aliases_comments")
+def aliases_comments(db: Database) -> None:
+    db.executescript(
+        """
+        -- Former names of a code (after a merge or rename), so files and people that
+        -- still use the old name find the code, and the history can show where it came from.
+        CREATE TABLE code_aliases (
+            id INTEGER PRIMARY KEY,
+            code_id INTEGER NOT NULL REFERENCES codes (id),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX code_aliases_code ON code_aliases (code_id);
+        CREATE INDEX code_aliases_name ON code_aliases (name COLLATE NOCASE);
+
+        -- A supervisor's comment on a node of the hierarchy; open until resolved.
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            code_id INTEGER NOT NULL REFERENCES codes (id),
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE INDEX comments_code ON comments (code_id);
+        """
+    )
