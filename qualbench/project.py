@@ -15,6 +15,7 @@ from .api.codings import CodingsMixin
 from .api.documents import DocumentsMixin, ImportReport
 from .api.files import CodingTableMixin, FilesMixin
 from .api.participants import ParticipantsMixin
+from .api.quotes import QuotesMixin
 from .api.search import SearchMixin
 from .api.workbench import WorkbenchMixin
 from .errors import QualbenchError
@@ -24,7 +25,8 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
-              WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin):
+              WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin,
+              QuotesMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)
