@@ -381,3 +381,28 @@ def redo(project_dir: Path, coder: str | None) -> None:
     project = _open(project_dir)
     ev = project.redo(coder or project.settings.default_coder)
     click.echo(f"Redid {ev.action} of {ev.at[:19].replace('T', ' ')}.")
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--coders", required=True, help="The two coders to reconcile, e.g. coder_a,coder_b.")
+@click.option("--start", is_flag=True, help="Copy every agreed coding into the consensus set first.")
+@click.option("--code", help="Only this code (or node).")
+@click.option("--open-only", is_flag=True, help="List only disagreements not yet settled.")
+@friendly_errors
+def reconcile(project_dir: Path, coders: str, start: bool, code: str | None, open_only: bool) -> None:
+    """Disagreements between two coders and how many are settled (settle them in the workbench)."""
+    names = _split(coders) or []
+    if len(names) != 2:
+        raise QualbenchError("--coders needs exactly two coders, e.g. coder_a,coder_b")
+    project = _open(project_dir)
+    a, b = names
+    if start:
+        n = project.start_consensus(a, b, actor=project.settings.default_coder)
+        click.echo(f"Copied {n} agreed codings to the consensus set.")
+    items = project.disagreements(a, b, code=code, include_settled=not open_only)
+    done, total = project.reconciliation_progress(a, b, code=code)
+    click.echo(f"{done} of {total} disagreements settled.")
+    for d in items:
+        state = d.decision or "open"
+        click.echo(f"  {d.document:<6} {d.code:<32} {d.kind:<9} [{d.start}, {d.end})  {state}")

@@ -16,6 +16,7 @@ from .api.documents import DocumentsMixin, ImportReport
 from .api.files import CodingTableMixin, FilesMixin
 from .api.participants import ParticipantsMixin
 from .api.quotes import QuotesMixin
+from .api.reconcile import ReconcileMixin
 from .api.search import SearchMixin
 from .api.workbench import WorkbenchMixin
 from .errors import QualbenchError
@@ -26,7 +27,7 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
               WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin,
-              QuotesMixin):
+              QuotesMixin, ReconcileMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)

@@ -175,3 +175,27 @@ def aliases_comments(db: Database) -> None:
         CREATE INDEX comments_code ON comments (code_id);
         """
     )
+
+
+@migrations(name="0003_settlements")
+def settlements(db: Database) -> None:
+    db.executescript(
+        """
+        -- How each disagreement between two coders was settled into the consensus set.
+        -- A disagreement is identified by document, code and the character range its
+        -- codings cover; 'decision' is a, b, both, edit or none.
+        CREATE TABLE settlements (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents (id),
+            code_id INTEGER NOT NULL REFERENCES codes (id),
+            coder_a TEXT NOT NULL,
+            coder_b TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('a', 'b', 'both', 'edit', 'none')),
+            settled_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX settlements_key ON settlements (document_id, code_id, start, "end");
+        """
+    )
