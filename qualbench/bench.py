@@ -58,4 +58,74 @@ def bench_import(total_words: int = 1_000_000, n_docs: int = 200,
     return result
 
 
-BENCHMARKS: dict[str, Callable[..., dict]] = {"import": bench_import}
+def bench_agreement(n_chars: int = 1_000_000, n_codes: int = 40, n_docs: int = 100,
+                    echo: Callable[[str], None] = print) -> dict:
+    """Character-level agreement, 2 coders, spans of 20-400 chars covering ~30% per code."""
+    from .analysis.agreement import character_agreement
+
+    rng = random.Random(7)
+    length = n_chars // n_docs
+    documents = []
+    for d in range(n_docs):
+        spans = {}
+        for coder in ("a", "b"):
+            spans[coder] = {}
+            for k in range(n_codes):
+                items = []
+                for _ in range(length // 2000):
+                    s = rng.randrange(0, length - 400)
+                    items.append([s, s + rng.randint(20, 400)])
+                spans[coder][f"code{k}"] = items
+        documents.append({"id": f"D{d}", "length": length, "spans": spans})
+    n_spans = sum(len(v) for doc in documents for c in doc["spans"].values() for v in c.values())
+    t0 = time.perf_counter()
+    character_agreement(documents, ["a", "b"], [f"code{k}" for k in range(n_codes)])
+    seconds = time.perf_counter() - t0
+    echo(f"agree    character level, {n_chars:,} chars x {n_codes} codes x 2 coders "
+         f"({n_docs} documents, {n_spans:,} spans) in {seconds:.2f} s")
+    return {"seconds": seconds, "spans": n_spans}
+
+
+def bench_merge(per_code: int = 5_000, echo: Callable[[str], None] = print) -> dict:
+    """Merge two codes with 5,000 codings each, undo it, and rebuild the code tree."""
+    from .project import init_project
+
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory(prefix="qualbench-bench-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "P01.txt").write_text(synthetic_transcript(rng, 60_000), encoding="utf-8")
+        p = init_project(tmp / "proj")
+        p.import_files([tmp / "P01.txt"])
+        n = p.document("P01").n_chars
+        for name in ("A", "B"):
+            p.create_code(name)
+        coder_id = p.ensure_coder("ann")
+        a_id, b_id = p.code("A").id, p.code("B").id
+        doc_id = p.document("P01").id
+        rows = []
+        for code_id in (a_id, b_id):
+            for _ in range(per_code):
+                s = rng.randrange(0, n - 300)
+                rows.append((doc_id, code_id, coder_id, s, s + rng.randint(10, 300), "", 0, "now"))
+        with p.store.write():
+            p.db.conn.executemany('INSERT INTO codings (document_id, code_id, coder_id, start, "end", memo, '
+                                  "starred, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        t0 = time.perf_counter()
+        result = p.merge_codes(["B"], into="A", actor="ann", reason="bench")
+        merge_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        tree = p.code_tree()
+        counts = p.store.query("SELECT code_id, COUNT(*) AS n FROM codings GROUP BY code_id")
+        tree_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        p.undo("ann")
+        undo_s = time.perf_counter() - t0
+        p.close()
+    echo(f"merge    two codes x {per_code:,} codings: merge {merge_s:.2f} s "
+         f"({result['moved']:,} moved, {result['collapsed']} collapsed), undo {undo_s:.2f} s, "
+         f"tree + counts {tree_s * 1000:.1f} ms ({len(tree)} roots, {len(counts)} codes)")
+    return {"merge_seconds": merge_s, "undo_seconds": undo_s, "tree_seconds": tree_s}
+
+
+BENCHMARKS: dict[str, Callable[..., dict]] = {
+    "import": bench_import, "agreement": bench_agreement, "merge": bench_merge}

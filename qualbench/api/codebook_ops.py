@@ -98,15 +98,17 @@ class CodebookMixin(ProjectBase):
             rows = self.store.query(
                 'SELECT id, document_id, coder_id, start, "end" FROM codings WHERE code_id IN (%s) '
                 "ORDER BY id" % ",".join("?" * len(src_ids)), src_ids)
+            repoint = []
             for r in rows:
                 key = (r["document_id"], r["coder_id"], r["start"], r["end"])
                 if key in existing:
                     ch.delete("codings", r["id"])
                     collapsed += 1
                 else:
-                    ch.update("codings", r["id"], {"code_id": target.id})
+                    repoint.append(r["id"])
                     existing.add(key)
-                    moved += 1
+            moved = len(repoint)
+            ch.update_many("codings", repoint, {"code_id": target.id})
             position = self.store.scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM codes WHERE parent_id = ?",
                                          [target.id])
             for s in srcs:
@@ -140,8 +142,7 @@ class CodebookMixin(ProjectBase):
                 "code": code.name, "new": new_name, "codings": len(ids)}) as (ch, info):
             new_id = self._create_code(ch, new_name, parent=code.parent_id, kind=code.kind,
                                        description=description)
-            for i in ids:
-                ch.update("codings", i, {"code_id": new_id})
+            ch.update_many("codings", ids, {"code_id": new_id})
             info["new_id"] = new_id
         return self.code(new_id)
 

@@ -36,10 +36,33 @@ class ChangeSet:
             raise KeyError(f"{table} {pk} does not exist")
         changes = {k: v for k, v in changes.items() if before.get(k) != v}
         if changes:
-            self.db[table].update(pk, changes)
+            sets = ", ".join(f"[{k}] = ?" for k in changes)
+            self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), pk])
             self.ops.append({"op": "update", "table": table, "id": pk,
                              "before": {k: before[k] for k in changes}, "after": changes})
         return before
+
+    def update_many(self, table: str, pks: list[int], changes: dict[str, Any]) -> int:
+        """The same change on many rows: one read, one executemany, one op per row."""
+        if not pks or not changes:
+            return 0
+        cols = list(changes)
+        rows: dict[int, dict] = {}
+        for i in range(0, len(pks), 500):
+            chunk = pks[i:i + 500]
+            for r in self.db.query(f"SELECT * FROM [{table}] WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                rows[r["id"]] = r
+        missing = [pk for pk in pks if pk not in rows]
+        if missing:
+            raise KeyError(f"{table} {missing[0]} does not exist")
+        todo = [pk for pk in pks if any(rows[pk][k] != v for k, v in changes.items())]
+        sets = ", ".join(f"[{c}] = ?" for c in cols)
+        self.db.conn.executemany(f"UPDATE [{table}] SET {sets} WHERE id = ?",
+                                 [[changes[c] for c in cols] + [pk] for pk in todo])
+        for pk in todo:
+            self.ops.append({"op": "update", "table": table, "id": pk,
+                             "before": {k: rows[pk][k] for k in cols}, "after": dict(changes)})
+        return len(todo)
 
     def delete(self, table: str, pk: int) -> dict:
         before = self._row(table, pk)
@@ -75,4 +98,5 @@ class ChangeSet:
                 if current is None or any(current.get(k) != v for k, v in expect.items()):
                     raise UndoError(
                         f"{table} {op['id']} was changed by a later action; undo that first")
-                self.db[table].update(op["id"], target)
+                sets = ", ".join(f"[{k}] = ?" for k in target)
+                self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*target.values(), op["id"]])
