@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from .analysis.agreement import reading
 
 _SHORT = {"percent_agreement": "%agree", "cohen_kappa": "Cohen κ", "fleiss_kappa": "Fleiss κ",
@@ -12,7 +14,7 @@ _SHORT = {"percent_agreement": "%agree", "cohen_kappa": "Cohen κ", "fleiss_kapp
 
 
 def _fmt(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, float):
         return f"{value:.3f}"
