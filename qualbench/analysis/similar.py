@@ -22,31 +22,14 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
+from ..spans import intersection_length, union_length
+
 NEGATIONS = {"not", "no", "never", "without", "non", "unable", "niet", "geen", "nooit", "zonder"}
 
 
 def _negated(name: str) -> bool:
     words = name.casefold().replace("-", " ").split()
     return any(w in NEGATIONS or w.endswith("n't") for w in words)
-
-
-def _union_len(spans: list[tuple[int, int]]) -> int:
-    total, cur_s, cur_e = 0, None, None
-    for s, e in sorted(spans):
-        if cur_e is None or s > cur_e:
-            if cur_e is not None:
-                total += cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    if cur_e is not None:
-        total += cur_e - cur_s
-    return total
-
-
-def _intersection_len(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
-    # |A ∩ B| = |A| + |B| - |A ∪ B| over merged intervals.
-    return _union_len(a) + _union_len(b) - _union_len(a + b)
 
 
 def similar_codes(codes, codings, *, min_name: float = 80, min_overlap: float = 0.5,
@@ -61,7 +44,7 @@ def similar_codes(codes, codings, *, min_name: float = 80, min_overlap: float = 
     spans: dict = defaultdict(lambda: defaultdict(list))  # code -> (doc, coder) -> spans
     for c in codings:
         spans[c.code_id][(c.document_id, c.coder)].append((c.start, c.end))
-    size = {cid: sum(_union_len(v) for v in by.values()) for cid, by in spans.items()}
+    size = {cid: sum(union_length(v) for v in by.values()) for cid, by in spans.items()}
     rows = []
     for a, b in combinations(leaves, 2):
         name = max(fuzz.token_set_ratio(a.name.casefold(), b.name.casefold()),
@@ -70,7 +53,7 @@ def similar_codes(codes, codings, *, min_name: float = 80, min_overlap: float = 
             name = 0.0
         overlap = 0.0
         if size.get(a.id) and size.get(b.id):
-            shared = sum(_intersection_len(sa, spans[b.id][key]) for key, sa in spans[a.id].items()
+            shared = sum(intersection_length(sa, spans[b.id][key]) for key, sa in spans[a.id].items()
                          if key in spans[b.id])
             overlap = shared / min(size[a.id], size[b.id])
         if name >= min_name or overlap >= min_overlap:
