@@ -406,3 +406,11 @@ def reconcile(project_dir: Path, coders: str, start: bool, code: str | None, ope
     for d in items:
         state = d.decision or "open"
         click.echo(f"  {d.document:<6} {d.code:<32} {d.kind:<9} [{d.start}, {d.end})  {state}")
+
+
+# Commands that live in their own modules; imported last because they import from here.
+from .commands.mixed import joint, saturation, summary  # noqa: E402
+
+main.add_command(summary)
+main.add_command(joint)
+main.add_command(saturation)

@@ -14,6 +14,7 @@ from .api.codes import CodesMixin
 from .api.codings import CodingsMixin
 from .api.documents import DocumentsMixin, ImportReport
 from .api.files import CodingTableMixin, FilesMixin
+from .api.mixed import MixedMethodsMixin
 from .api.participants import ParticipantsMixin
 from .api.quotes import QuotesMixin
 from .api.reconcile import ReconcileMixin
@@ -27,7 +28,7 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
               WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin,
-              QuotesMixin, ReconcileMixin):
+              QuotesMixin, ReconcileMixin, MixedMethodsMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)

@@ -6,6 +6,7 @@ typed in: change the scheme in ``qualbench.toml`` and the figures follow.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -55,6 +56,13 @@ def study_summary(project) -> StudySummary:
         would_repeat=Count(n_yes, len(answered)),
         deceased=int(df["deceased"].sum()) if not df.empty else 0,
         scheme=project.settings.responder_scheme)
+
+
+def pct_text(value: float) -> str:
+    """A percentage rounded half up, as tables in papers do (12.5 -> "13%", not "12%")."""
+    if value is None or value != value:
+        return "—"
+    return f"{math.floor(value + 0.5 + 1e-9):d}%"
 
 
 def summary_dict(summary: StudySummary) -> dict:
@@ -129,7 +137,8 @@ def make_groups(participants, by: str, *, attribute_types: dict | None = None,
         return singles[0]
     a, b = singles
     labels = {p: f"{a.labels[p]} / {b.labels[p]}" for p in a.labels}
-    order = tuple(f"{x} / {y}" for x in a.order for y in b.order)
+    # Empty combinations are left out: no participant is behind them.
+    order = tuple(g for g in (f"{x} / {y}" for x in a.order for y in b.order) if g in labels.values())
     return Groups(by=f"{a.by}×{b.by}", title=f"{a.title} × {b.title}", labels=labels,
                   order=order, missing=None, compared=None)
 
@@ -152,8 +161,8 @@ def _single(df, name: str, types: dict, class_labels) -> Groups:
         return _groups("would_repeat", "would repeat", people, values, ["yes", "no"], NO_ANSWER)
     column = next((c for c in df.columns if c.casefold() == name.strip().casefold()), None)
     if column is None or column == "participant":
-        choices = ["responder", "responder_class", "would_repeat"] + [
-            c for c, t in types.items() if t == "category"]
+        choices = list(dict.fromkeys(["responder", "responder_class", "would_repeat"] + [
+            c for c, t in types.items() if t == "category"]))
         raise QualbenchError(f"cannot group by '{name}' (choose from: {', '.join(choices)})")
     kind = types.get(column, "derived")
     if kind in ("number", "date") or (kind == "derived" and df[column].dtype.kind in "fiu"):
