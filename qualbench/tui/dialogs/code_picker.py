@@ -1,0 +1,137 @@
+"""The code picker: type a few letters (typos welcome), Enter applies the code.
+
+Matching is :mod:`qualbench.tui.matching` (rapidfuzz over name, category path and
+definition). With nothing typed, the codes on the number keys come first. When the
+typed text is not the name of any code, the list offers to create it — first in the
+list when nothing matches well (so Enter on a new name creates rather than mis-codes),
+last otherwise (so Enter on a typo still picks the code that was meant).
+
+The picker returns a :class:`~qualbench.model.Code`, a :class:`NewCode` (the caller
+asks for its parent and creates it), or None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...model import Code
+from .. import matching
+from ..colors import code_color
+
+
+@dataclass(frozen=True)
+class NewCode:
+    name: str
+    suggested_parent: int | None   # the parent of the closest existing code, as a default
+
+
+class CodePicker(ModalScreen[Code | NewCode | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "move(8)", "Page down", show=False),
+        Binding("pageup", "move(-8)", "Page up", show=False),
+    ]
+
+    def __init__(self, codes: list[Code], *, recent: list[int] | None = None, target: str = "",
+                 title: str = "Code", allow_create: bool = True) -> None:
+        super().__init__(classes="dialog")
+        self.codes = codes
+        self.entries = matching.build_entries(codes)
+        self.recent = recent or []
+        self.target = target
+        self.title_text = title
+        self.allow_create = allow_create
+        self.values: list[Code | NewCode] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box picker-box"):
+            title = Text(self.title_text, style="bold")
+            if self.target:
+                title.append("  “" + _short(self.target, 60) + "”", style="italic")
+            yield Static(title, classes="dialog-title")
+            yield Input(placeholder="type a code, a category or words from its definition",
+                        id="picker-input")
+            yield OptionList(id="picker-options")
+            yield Static("enter apply · ↑↓ choose · esc cancel · typos are fine",
+                         classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        box = self.query_one(Input)
+        box.cursor_blink = not self.app.is_headless
+        self.query_one(OptionList).can_focus = False  # typing always goes to the input
+        box.focus()
+        self._refill("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._refill(event.value)
+
+    def _refill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        ranked = matching.rank(query, self.entries)
+        if not query.strip() and self.recent:
+            first = {cid: i for i, cid in enumerate(self.recent)}
+            ranked.sort(key=lambda r: first.get(r[0].code.id, len(first)))
+        values: list[Code | NewCode] = []
+        prompts: list[Text] = []
+        for entry, _ in ranked:
+            values.append(entry.code)
+            prompts.append(self._prompt(entry))
+        name = " ".join(query.split())
+        if self.allow_create and name and not matching.exact(name, self.codes):
+            best = ranked[0][1] if ranked else 0.0
+            parent = ranked[0][0].code.parent_id if ranked else None
+            create = Text("+ ", style="bold")
+            create.append(f"Create code “{name}”", style="bold")
+            create.append(" …then choose its category", style="dim")
+            at = 0 if best < matching.CREATE_FIRST_BELOW else len(values)
+            values.insert(at, NewCode(name, parent))
+            prompts.insert(at, create)
+        self.values = values
+        options.clear_options()
+        options.add_options([Option(p) for p in prompts])
+        if values:
+            options.highlighted = 0
+
+    def _prompt(self, entry: matching.CodeEntry) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        number = self.recent.index(entry.code.id) + 1 if entry.code.id in self.recent else None
+        text.append(f"{number} " if number and number <= 9 else "  ", style="bold")
+        text.append("■ ", style=code_color(entry.code).hex)
+        text.append(entry.name)
+        if entry.path:
+            text.append("  " + entry.path.split(" › ")[-1], style="dim")
+        return text
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if not self.values:
+            return
+        current = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = max(0, min(len(self.values) - 1, current + delta))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        if self.values and options.highlighted is not None:
+            self.dismiss(self.values[options.highlighted])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.values[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
