@@ -18,6 +18,7 @@ from .api.mixed import MixedMethodsMixin
 from .api.participants import ParticipantsMixin
 from .api.quotes import QuotesMixin
 from .api.reconcile import ReconcileMixin
+from .api.refi import RefiMixin
 from .api.search import SearchMixin
 from .api.workbench import WorkbenchMixin
 from .errors import QualbenchError
@@ -28,7 +29,7 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
               WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin,
-              QuotesMixin, ReconcileMixin, MixedMethodsMixin):
+              QuotesMixin, ReconcileMixin, MixedMethodsMixin, RefiMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)
