@@ -29,7 +29,20 @@ class QualbenchApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Keys"),
         Binding("f2", "switch_coder", "Coder"),
+        Binding("f3", "show('codebook')", "Codebook"),
+        Binding("f4", "show('agreement')", "Agreement"),
+        Binding("f5", "show('joint')", "Joint display"),
+        Binding("f6", "show('saturation')", "Saturation", show=False),
     ]
+    # Top-level screens reachable from everywhere: name -> (module in .screens, class).
+    # Each is imported on first use so the app starts fast and a screen's module stands alone.
+    SCREENS_BY_NAME = {
+        "codebook": ("codebook", "CodebookScreen"),
+        "agreement": ("agreement", "AgreementScreen"),
+        "joint": ("joint", "JointScreen"),
+        "saturation": ("saturation", "SaturationScreen"),
+        "review": ("review", "ReviewScreen"),
+    }
 
     def __init__(self, project: Project, *, coder: str | None = None, review: bool = False) -> None:
         super().__init__()
@@ -40,8 +53,15 @@ class QualbenchApp(App[None]):
         self.last_search: tuple[str, str] = ("", "words")
         self._recent: dict[str, RecentCodes] = {}
 
-    def get_default_screen(self) -> DocumentsScreen:
+    def get_default_screen(self):
+        if self.review:
+            return self.screen_class("review")()
         return DocumentsScreen()
+
+    def screen_class(self, name: str):
+        import importlib
+        module, cls = self.SCREENS_BY_NAME[name]
+        return getattr(importlib.import_module(f".screens.{module}", __package__), cls)
 
     def on_mount(self) -> None:
         self.title = f"qualbench · {self.project.settings.title}"
@@ -104,6 +124,19 @@ class QualbenchApp(App[None]):
                 coders.append(self.coder)
             self.push_screen(CoderDialog(coders, self.coder),
                              callback=lambda name: name and name != self.coder and self.switch_coder(name))
+
+    @guarded
+    def action_show(self, name: str) -> None:
+        """Open a top-level screen; if it is already open further down, go back to it."""
+        cls = self.screen_class(name)
+        if isinstance(self.screen, cls):
+            return
+        for i, screen in enumerate(self.screen_stack):
+            if isinstance(screen, cls):
+                while len(self.screen_stack) > i + 1:
+                    self.pop_screen()
+                return
+        self.push_screen(cls())
 
     def action_search(self) -> None:
         from .dialogs.search import SearchDialog
