@@ -110,3 +110,15 @@ def test_demo_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "x" / "keep.txt").write_text("mine")
     r = CliRunner().invoke(main, ["demo", "--no-tui", "--path", str(tmp_path / "x")])
     assert r.exit_code == 1 and "not empty" in r.stderr
+
+
+def test_excel_participant_table_matches_the_csv(tmp_path):
+    import qualbench
+    frames = []
+    for name in ("participants.csv", "participants.xlsx"):
+        p = qualbench.init_project(tmp_path / name.replace(".", "_"))
+        p.import_participants(TRANSCRIPTS / name)
+        frames.append(p.participants())
+        assert p.attributes()["interview_date"] == "date" and p.attributes()["pain_2y"] == "number"
+        p.close()
+    assert frames[0].equals(frames[1])
