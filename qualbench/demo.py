@@ -39,7 +39,8 @@ def build_demo(target: Path | None = None, *, echo: Callable[[str], None] = lamb
     files = sorted(p for p in (src / "transcripts").iterdir()
                    if p.suffix.lower() in TRANSCRIPT_SUFFIXES and p.stem.upper().startswith("P")
                    and p.name != "participants.csv")
-    for f in files + [src / "transcripts" / "participants.csv", src / "transcripts" / "topic-list.md"]:
+    extras = ["participants.csv", "participants.xlsx", "topic-list.md"]
+    for f in files + [src / "transcripts" / name for name in extras]:
         shutil.copy2(f, target / "transcripts" / f.name)
     for f in (src / "codebooks").glob("*.yaml"):
         shutil.copy2(f, target / "codebooks" / f.name)
