@@ -411,8 +411,10 @@ def reconcile(project_dir: Path, coders: str, start: bool, code: str | None, ope
 # Commands that live in their own modules; imported last because they import from here.
 from .commands.mixed import joint, saturation, summary  # noqa: E402
 from .commands.refi import refi  # noqa: E402
+from .commands.export import export  # noqa: E402
 
 main.add_command(summary)
 main.add_command(joint)
 main.add_command(saturation)
 main.add_command(refi)
+main.add_command(export)

@@ -13,6 +13,7 @@ from .api.codebook_ops import CodebookMixin
 from .api.codes import CodesMixin
 from .api.codings import CodingsMixin
 from .api.documents import DocumentsMixin, ImportReport
+from .api.exports import ExportsMixin
 from .api.files import CodingTableMixin, FilesMixin
 from .api.mixed import MixedMethodsMixin
 from .api.participants import ParticipantsMixin
@@ -29,7 +30,7 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
               WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin,
-              QuotesMixin, ReconcileMixin, MixedMethodsMixin, RefiMixin):
+              QuotesMixin, ReconcileMixin, MixedMethodsMixin, RefiMixin, ExportsMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)

@@ -26,13 +26,12 @@ class QuotesMixin(ProjectBase):
         """Every quote of a node (and the codes below it), in document order."""
         ids = set(self.node_code_ids(ref))
         docs = {d.id: d for d in self.documents(all_versions=True)}
-        texts: dict[int, str] = {}
         out, seen = [], set()
-        for c in self.codings(coder=self.analysis_coder(coder)):
+        for c in self._cached_codings(self.analysis_coder(coder)):
             if c.code_id not in ids or (c.document_id, c.start, c.end) in seen:
                 continue
             seen.add((c.document_id, c.start, c.end))
-            text = texts.setdefault(c.document_id, self.text(c.document_id))
+            text = self._cached_text(c.document_id)
             doc = docs[c.document_id]
             out.append(Quote(c.id, doc.name, doc.participant, c.coder, c.start, c.end,
                              text[c.start:c.end].strip(), c.starred))
@@ -42,14 +41,27 @@ class QuotesMixin(ProjectBase):
         """The n most representative quotes (rule: :mod:`qualbench.analysis.representative`)."""
         return rank(self.quotes(ref, coder=coder), self._idf(), n)
 
+    # Every write adds an event, so the newest event id says whether a cache is stale.
+    def _version(self) -> int:
+        return self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+
+    def _cached(self, name: str, build):
+        version = self._version()
+        cache = self.__dict__.setdefault("_quote_cache", {})
+        if name not in cache or cache[name][0] != version:
+            cache[name] = (version, build())
+        return cache[name][1]
+
+    def _cached_codings(self, coder: str | None):
+        return self._cached(f"codings:{coder}", lambda: self.codings(coder=coder))
+
+    def _cached_text(self, document_id: int) -> str:
+        # Text is immutable after import, so this cache never goes stale.
+        texts = self.__dict__.setdefault("_text_cache", {})
+        if document_id not in texts:
+            texts[document_id] = self.text(document_id)
+        return texts[document_id]
+
     def _idf(self) -> dict[str, float]:
-        key = self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        cached = getattr(self, "_idf_cache", None)
-        if cached and cached[0] == key:
-            return cached[1]
-        texts: dict[int, str] = {}
-        all_quotes = [texts.setdefault(c.document_id, self.text(c.document_id))[c.start:c.end]
-                      for c in self.codings()]
-        table = idf_table(all_quotes)
-        self._idf_cache = (key, table)
-        return table
+        return self._cached("idf", lambda: idf_table(
+            [self._cached_text(c.document_id)[c.start:c.end] for c in self._cached_codings(None)]))
