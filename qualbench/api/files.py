@@ -46,7 +46,9 @@ class FilesMixin(ProjectBase):
             if code is None:
                 problems.append(f"{item.document}: unknown code '{item.code}'")
                 continue
-            text = texts.setdefault(doc.id, self.text(doc))
+            if doc.id not in texts:
+                texts[doc.id] = self.text(doc)
+            text = texts[doc.id]
             span = find_quote(text, item.quote, item.occurrence)
             if span is None:
                 short = item.quote if len(item.quote) < 60 else item.quote[:57] + "..."

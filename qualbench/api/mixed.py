@@ -11,11 +11,10 @@ so a notebook, the CLI and the TUI get the same numbers:
 * ``p.crosstab("responder", "would_repeat")`` — the study's key 2×2;
 * ``p.saturation(order=None, base=4, run=2, threshold=0.05, ...)`` — Guest et al. 2020.
 
-Which coder's codings count (:meth:`counting_coder`): the reconciled ``consensus`` set
-when it has codings and the project prefers it (``prefer_consensus``, the rule quotes
-and exports follow too), else the coder asked for, else the project's default coder;
-one coder only, never pooled. When the consensus set overrides the coder asked for,
-the result's notes say so.
+Which codings count: the project's analysis set (see :mod:`qualbench.api.quotes`), the
+rule quotes and exports follow too: consensus codings for reconciled interviews, and
+for the rest the coder asked for, else the project's default coder — never two coders
+pooled. When consensus codings are used, the result's notes say so.
 
 Which interviews count: the latest version of each document that has at least one
 coding by that coder. An interview nobody has coded yet would otherwise look like a
@@ -52,19 +51,17 @@ class MixedMethodsMixin(ProjectBase):
                                  "WHERE k.name = ?", [coder])
 
     def counting_coder(self, coder: str | None = None) -> str:
-        """The coder whose codings the mixed-methods analyses count.
+        """The coder the mixed-methods analyses count where an interview is not reconciled.
 
-        The project's rule (as for quotes and exports): the ``consensus`` set when it has
-        codings and ``prefer_consensus`` is on; otherwise ``coder``, else the default
-        coder. Unlike quotes these analyses never pool coders: two coders' codings of one
-        interview would count a participant's themes twice over.
+        The codings themselves come from the project's analysis set
+        (:meth:`~qualbench.api.quotes.QuotesMixin.analysis_set`): reconciled interviews
+        count their consensus codings, the others this coder's. Coders are never pooled:
+        two coders' codings of one interview would count a participant's themes twice.
         """
-        if self.settings.prefer_consensus and self._mixed_n_codings(CONSENSUS):
-            return CONSENSUS
-        chosen = coder or self.settings.default_coder
+        chosen = coder or self.default_analysis_coder()
         if coder:
             self.coder_id(coder)  # a friendly error for an unknown name
-        if not self._mixed_n_codings(chosen):
+        if not self.analysis_set(chosen).codings:
             with_codings = [c["name"] for c in self.coders() if self._mixed_n_codings(c["name"])]
             raise QualbenchError(
                 f"{'coder' if coder else 'the default coder'} '{chosen}' has no codings"
@@ -73,16 +70,16 @@ class MixedMethodsMixin(ProjectBase):
         return chosen
 
     def _mixed_coder_note(self, asked: str | None, used: str) -> list[str]:
-        if asked and asked != used:
-            return [f"Codings by {used}, not {asked}: the project prefers the consensus set "
-                    "(prefer_consensus in qualbench.toml)."]
+        analysis = self.analysis_set(used)
+        if analysis.consensus_documents:
+            return [f"Codings: {analysis.label} (prefer_consensus in qualbench.toml)."]
         return []
 
     def _mixed_coded_documents(self, coder: str):
-        """(documents with codings by coder, their codings by document id, uncoded names)."""
+        """(documents in the analysis set, their codings by document id, uncoded names)."""
         docs = self.documents()
         by_doc: dict[int, list] = {}
-        for c in self.codings(coder=coder):
+        for c in self.analysis_set(coder).codings:
             by_doc.setdefault(c.document_id, []).append(c)
         coded = [d for d in docs if d.id in by_doc]
         uncoded = [d.name for d in docs if d.id not in by_doc]
@@ -149,7 +146,7 @@ class MixedMethodsMixin(ProjectBase):
         groups = self._mixed_groups(by, df)
         nodes = joint_mod.subtree_nodes(self.codes(), rows)
         frame = joint_mod.joint_table(groups, nodes, applied)
-        frame.attrs.update(rows=rows, by=groups.by, title=groups.title, coder=coder,
+        frame.attrs.update(rows=rows, by=groups.by, title=groups.title, coder=self.analysis_set(coder).label,
                            compared=list(groups.compared) if groups.compared else None,
                            untested=groups.missing if groups.compared else None,
                            method=joint_mod.METHOD_NOTE if groups.compared else "",

@@ -1,21 +1,87 @@
-"""Quotes for a node of the codebook: the review screen's and the Word export's source.
+"""The analysis set — which codings analyses, quotes and exports use — and quotes.
 
-Which coder's codings count: the ``consensus`` coder when it has codings and the
-settings prefer it, else the coder asked for, else all coders (deduplicated by span).
+The **analysis set** is decided per interview, so it is always one coding per passage,
+never two coders counted twice:
+
+* an interview that is fully reconciled — it has ``consensus`` codings and no open
+  disagreement between the coders that were reconciled — counts its consensus codings
+  (when ``prefer_consensus`` is on, the default);
+* every other interview counts the chosen coder's codings (``coder``, else the project's
+  default coder, else the human coder with the most codings).
+
+So a team that double-coded 10 of 28 interviews and reconciled them analyses the 10
+consensus versions plus the main coder's 18 — and a half-finished reconciliation never
+silently shrinks an analysis. :class:`AnalysisSet` carries a label saying exactly that.
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
 from ..analysis.representative import Quote, idf_table, rank
+from ..model import Coding
 from .base import ProjectBase
+
+CONSENSUS = "consensus"
+
+
+@dataclass(frozen=True)
+class AnalysisSet:
+    coder: str                                   # the coder used where not reconciled
+    codings: list[Coding] = field(default_factory=list)
+    consensus_documents: frozenset[int] = frozenset()
+
+    @property
+    def label(self) -> str:
+        n = len(self.consensus_documents)
+        if not n:
+            return self.coder
+        return f"consensus for {n} reconciled interview{'s' if n != 1 else ''}, {self.coder} for the others"
 
 
 class QuotesMixin(ProjectBase):
-    def analysis_coder(self, coder: str | None = None) -> str | None:
-        """The coder whose codings analyses and exports use (None = every coder)."""
-        if self.settings.prefer_consensus and self.store.scalar(
-                "SELECT COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'consensus'"):
-            return "consensus"
-        return coder
+    def default_analysis_coder(self) -> str:
+        """The project's default coder if it has codings, else the busiest human coder."""
+        counts = {r["name"]: r["n"] for r in self.store.query(
+            "SELECT k.name, COUNT(c.id) AS n FROM coders k LEFT JOIN codings c ON c.coder_id = k.id "
+            "WHERE k.kind = 'human' GROUP BY k.id")}
+        default = self.settings.default_coder
+        if counts.get(default):
+            return default
+        busiest = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0))
+        return busiest[0] if busiest[1] else default
+
+    def reconciled_documents(self) -> set[int]:
+        """Interviews with consensus codings and no open disagreement left."""
+        with_consensus = {c.document_id for c in self._cached_codings(CONSENSUS)}
+        if not with_consensus:
+            return set()
+        pairs = {(r["coder_a"], r["coder_b"]) for r in self.store.query(
+            "SELECT DISTINCT coder_a, coder_b FROM settlements")}
+        for r in self.store.query("SELECT summary FROM events WHERE action = 'consensus.start'"):
+            coders = json.loads(r["summary"]).get("coders") or []
+            if len(coders) == 2:
+                pairs.add(tuple(coders))
+        open_docs = {d.document_id for a, b in pairs
+                     for d in self.disagreements(a, b, include_settled=False)}
+        return with_consensus - open_docs
+
+    def analysis_set(self, coder: str | None = None) -> AnalysisSet:
+        """The codings analyses use (rule in the module docstring)."""
+        if coder:
+            self.coder_id(coder)  # a clear error for an unknown name
+            if coder == CONSENSUS:
+                return AnalysisSet(CONSENSUS, list(self._cached_codings(CONSENSUS)))
+        base = coder or self.default_analysis_coder()
+        reconciled = self.reconciled_documents() if self.settings.prefer_consensus else set()
+        codings = [c for c in self._cached_codings(base) if c.document_id not in reconciled]
+        codings += [c for c in self._cached_codings(CONSENSUS) if c.document_id in reconciled]
+        codings.sort(key=lambda c: (c.document_id, c.start, c.end, c.id))
+        return AnalysisSet(base, codings, frozenset(reconciled))
+
+    def analysis_coder(self, coder: str | None = None) -> str:
+        """The label of the analysis set (kept for callers that only show it)."""
+        return self.analysis_set(coder).label
 
     def node_code_ids(self, ref: str | int) -> list[int]:
         """The node itself and every code below it."""
@@ -23,11 +89,11 @@ class QuotesMixin(ProjectBase):
         return [root, *sorted(self._descendants(root))]
 
     def quotes(self, ref: str | int, *, coder: str | None = None) -> list[Quote]:
-        """Every quote of a node (and the codes below it), in document order."""
+        """Every quote of a node (and the codes below it) in the analysis set, in document order."""
         ids = set(self.node_code_ids(ref))
         docs = {d.id: d for d in self.documents(all_versions=True)}
         out, seen = [], set()
-        for c in self._cached_codings(self.analysis_coder(coder)):
+        for c in self.analysis_set(coder).codings:
             if c.code_id not in ids or (c.document_id, c.start, c.end) in seen:
                 continue
             seen.add((c.document_id, c.start, c.end))
@@ -53,6 +119,8 @@ class QuotesMixin(ProjectBase):
         return cache[name][1]
 
     def _cached_codings(self, coder: str | None):
+        if coder is not None and not self.store.one("SELECT id FROM coders WHERE name = ?", [coder]):
+            return []
         return self._cached(f"codings:{coder}", lambda: self.codings(coder=coder))
 
     def _cached_text(self, document_id: int) -> str:

@@ -252,23 +252,18 @@ def code_units(tree: list[dict], nodes: Sequence[str | int] | None = None, proje
     return sorted(wanted, key=lambda u: (order.get(u.id, math.inf), u.names))
 
 
-def coding_set(project, coder: str | None) -> str | None:
-    """The coder whose codings exports use (None = every coder, identical spans once)."""
+def coding_set(project, coder: str | None) -> str:
+    """The coder whose codings exports use where an interview is not reconciled; the
+    project's analysis set adds consensus codings for reconciled interviews."""
     if coder:
         project.coder_id(coder)  # a clear error for an unknown name
-    return project.analysis_coder(coder)
+    return project.analysis_set(coder).coder
 
 
 def describe_coding_set(project, coder: str | None, asked: str | None = None) -> str:
-    """``coder`` (the coding set used) in words; says so when the project's consensus rule
-    replaced the coder asked for."""
-    if coder and asked and asked != coder:
-        return (f"{coder} (not {asked}: the project prefers the consensus set, prefer_consensus in "
-                "qualbench.toml)")
-    if coder:
-        return coder
-    names = [c["name"] for c in project.coders() if project.codings(coder=c["name"])]
-    return f"all coders ({', '.join(names)}; identical spans counted once)" if names else "no codings"
+    """The coding set used, in words (e.g. "consensus for 10 reconciled interviews,
+    coder_a for the others")."""
+    return project.analysis_set(coder).label
 
 
 def select_quotes(project, *, nodes: Sequence[str] | None = None, per_code: int = DEFAULT_PER_CODE,
@@ -305,7 +300,7 @@ def codebook_rows(project, coder: str | None = None) -> list[dict]:
     """
     docs = {d.id: d for d in project.documents(all_versions=True)}
     direct: dict[int, set] = defaultdict(set)
-    for c in project.codings(coder=coder):
+    for c in project.analysis_set(coder).codings:
         direct[c.code_id].add((c.document_id, c.start, c.end))
     rows: list[dict] = []
 

@@ -64,7 +64,9 @@ def codings_table(project, coder: str | None = None) -> pd.DataFrame:
     rows = []
     for c in project.codings(coder=coder):
         doc = docs[c.document_id]
-        text = texts.setdefault(doc.id, project.text(doc.id))
+        if doc.id not in texts:
+            texts[doc.id] = project.text(doc.id)
+        text = texts[doc.id]
         path = paths[c.code_id]
         rows.append({"coding_id": c.id, "document": doc.name, "participant": doc.participant, "coder": c.coder,
                      "code": path[-1], "code_path": " > ".join(path), "theme": path[0] if len(path) > 1 else "",

@@ -232,19 +232,25 @@ def test_which_coder_counts(mini, write):
     df = mini.joint(coder="coder_b")
     assert df.drop_duplicates("group")["n_group"].sum() == 1
     assert any("Not coded by coder_b" in n for n in df.attrs["notes"])
+    # A reconciled interview (consensus codings, nothing open) counts its consensus codings;
+    # the rest still count coder_b's: P03 from coder_b plus P05 from consensus.
     add_codings(mini, {"P05": [("Social life", "No regrets, really.")]}, "consensus")
     df = mini.joint(coder="coder_b")
-    assert df.attrs["coder"] == "consensus" and "prefers the consensus set" in df.attrs["notes"][0]
+    assert df.attrs["coder"] == "consensus for 1 reconciled interview, coder_b for the others"
+    assert df.drop_duplicates("group")["n_group"].sum() == 2
+    assert df.attrs["notes"][0].startswith("Codings: consensus for 1 reconciled interview")
     mini.settings.prefer_consensus = False
     assert mini.joint().attrs["coder"] == "coder_a"
     with pytest.raises(NotFoundError):
         mini.joint(coder="nobody")
 
 
-def test_default_coder_without_codings_is_a_clear_error(project, write):
+def test_default_coder_without_codings_falls_back_to_the_busiest_coder(project, write):
     build_mini(project, write, coder="coder_b")
-    with pytest.raises(QualbenchError, match="coder 'coder_a' has no codings; choose one with --coder"):
-        project.joint()
+    assert project.joint().attrs["coder"] == "coder_b"
+    project.ensure_coder("coder_c")
+    with pytest.raises(QualbenchError, match="coder 'coder_c' has no codings; choose one with --coder"):
+        project.joint(coder="coder_c")
 
 
 def test_interviews_and_participants_that_do_not_match_are_shown_not_lost(project, write):

@@ -74,8 +74,16 @@ def test_invalid_settlements(pair):
         p.settle(only_b, "maybe", coder_a="a", coder_b="b")
 
 
-def test_consensus_becomes_the_analysis_set(pair):
+def test_reconciled_interviews_join_the_analysis_set(pair):
     p = pair
-    assert p.analysis_coder("a") == "a"
+    assert p.analysis_set("a").label == "a"
     p.start_consensus("a", "b")
-    assert p.analysis_coder("a") == "consensus"
+    # P01 still has open disagreements: it keeps counting coder a's codings.
+    assert p.analysis_set("a").consensus_documents == frozenset()
+    for item in p.disagreements("a", "b"):
+        p.settle(item, "both" if item.kind == "boundary" else "none", coder_a="a", coder_b="b")
+    s = p.analysis_set("a")
+    p01, p02 = p.document("P01").id, p.document("P02").id
+    assert s.consensus_documents == {p01}
+    assert s.label == "consensus for 1 reconciled interview, a for the others"
+    assert {(c.document_id, c.coder) for c in s.codings} == {(p01, "consensus"), (p02, "a")}
