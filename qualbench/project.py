@@ -20,6 +20,7 @@ from .api.participants import ParticipantsMixin
 from .api.quotes import QuotesMixin
 from .api.reconcile import ReconcileMixin
 from .api.refi import RefiMixin
+from .api.review import ReviewMixin
 from .api.search import SearchMixin
 from .api.workbench import WorkbenchMixin
 from .errors import QualbenchError
@@ -30,7 +31,7 @@ FOLDERS = ("transcripts", "codebooks", "exports")
 
 class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, FilesMixin, SearchMixin,
               WorkbenchMixin, AnalysesMixin, CodingTableMixin, CodebookMixin,
-              QuotesMixin, ReconcileMixin, MixedMethodsMixin, RefiMixin, ExportsMixin):
+              QuotesMixin, ReconcileMixin, MixedMethodsMixin, RefiMixin, ExportsMixin, ReviewMixin):
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
         self.settings = settings_mod.load(self.path)

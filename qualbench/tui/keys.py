@@ -22,6 +22,55 @@ EXPLAIN = {
     "back": "clear the selection, or back to the documents",
     "next_mode": "switch between words, lemma and fuzzy",
     "cycle_active": "the one that r x m < > { } act on",
+    # codebook, compare and review
+    "filter": "keep the nodes whose name, definition or former name has every word typed",
+    "compare": "every fragment of the code, across participants",
+    "contrast": "two codes' fragments side by side",
+    "merge": "into a code you pick; asks the reason; the old name stays a former name",
+    "split": "tick fragments (space), enter, then name the new code",
+    "move": "under another theme or category (never under itself)",
+    "rename": "the old name stays a former name",
+    "describe": "description, when to use, when not, example",
+    "new": "under the highlighted theme or category (beside a code)",
+    "reorder": "only the order changes, so no reason is asked",
+    "delete": "only a node without codings or children",
+    "similar": "pairs alike by name or coded text, with a score; enter merges a pair",
+    "resolve": "mark the reviewer's comment on the node as done",
+    "history": "date, coder, operation, what and why",
+    "leave": "back to the screen before",
+    "jump": "open the interview with the fragment selected",
+    "choose": "when splitting: tick or untick the fragment for the new code",
+    "done": "when splitting: then the new code's name and the reason",
+    "recode_fragment": "move the fragment to another code (asks the reason)",
+    "star": "starred quotes lead in the review and the Word export",
+    "code_memo": "the comparison memo, attached to the code",
+    "sort": "participant → length → coder",
+    "comment": "for the analysts: an open item (●) in their codebook tree",
+    # agreement, reconciling, joint display, saturation
+    "disagreements": "on a code: its disagreements side by side; on an overall row: every code's",
+    "cycle_level": "unit → character → segment matching",
+    "cycle_unit": "unit level: sentence → turn → paragraph",
+    "cycle_threshold": "segment matching: overlap needed, 90% → 80% … 50% → 100%",
+    "toggle_basis": "segment matching: overlap as a share of the segment or of the union",
+    "sort_next": "codebook order → code → each column; numbers worst first",
+    "sort_reverse": "the same column, the other way round",
+    "pick_coders": "coder A, then coder B (default: the two human coders with most codings)",
+    "copy_agreed": "copy every coding both coders made identically into the consensus set",
+    "settle": "into the consensus set, then on to the next open one (u undoes)",
+    "edit_span": "settle with a span you adjust by word or sentence, or type",
+    "open_in_interview": "the coding screen, with the disagreement selected",
+    "cycle_rows": "theme → category → code",
+    "cycle_columns": "responder → would repeat → both → responder class → each categorical attribute",
+    "pick_columns": "any grouping, from a list",
+    "read_quotes": "on a group's cell: its quotes; enter on a quote opens it in its interview",
+    "export_joint": "CSV, Excel or Word, into exports/ (in the background)",
+    "change_base": "one interview more (b) or fewer (B) in the base",
+    "change_run": "one interview more (r) or fewer (R) in each run",
+    "change_threshold": "one percentage point more (t) or less (T) new information allowed",
+    "defaults": "base 4, run 2, 5%",
+    "write_png": "the curve and the code frequencies, for a paper, into exports/",
+    "toggle_plot": "in a narrow terminal, the table or the plot",
+    "type_offsets": "two numbers, start and end, in characters (code points)",
 }
 
 _NAMES = {"down": "↓", "up": "↑", "left": "←", "right": "→", "pagedown": "pgdn", "pageup": "pgup",
@@ -68,8 +117,11 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from .app import QualbenchApp
     from .dialogs.code_picker import CodePicker
     from .dialogs.search import SearchDialog
+    from .screens.codebook import CodebookScreen
     from .screens.coding import CodingScreen
+    from .screens.compare import CompareScreen
     from .screens.documents import DocumentsScreen
+    from .screens.review import ReviewScreen
     from .widgets.transcript import TranscriptView
 
     view = TranscriptView.BINDINGS
@@ -91,4 +143,38 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
                          ("enter", "Apply (or create) the highlighted code"), *dialog_rows(CodePicker)]),
         ("Search", [("enter", "Jump to the highlighted hit"), *dialog_rows(SearchDialog)]),
         ("Memo", [("ctrl+s", "Save the memo"), ("esc", "Cancel")]),
+        ("Codebook (F3)", rows(CodebookScreen.BINDINGS) + [
+            ("enter", "On a code: its fragments (compare); on a theme or category: fold"),
+            ("space", "Fold or unfold"), ("shift+↑ shift+↓", "Previous / next sibling"),
+            ("tab", "To the side panel and back (↑↓ scroll it)")]),
+        ("Compare", rows(CompareScreen.BINDINGS) + [("tab", "The other code's column")]),
+        ("Review (qualbench tui --review)", rows(ReviewScreen.BINDINGS) + [
+            ("enter", "On a code: all its fragments, read-only"),
+            ("tab", "To the side panel and back (↑↓ scroll the quotes)")]),
+        ("Reason and name forms", [("enter", "Next field; saves on the last"), ("ctrl+s", "Save"),
+                                   ("esc", "Cancel")]),
+        *analysis_sections(),
+    ]
+
+
+def analysis_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Agreement and reconciling (F4), joint display (F5), saturation (F6)."""
+    from .dialogs.agreement_span import SpanEditor
+    from .screens.agreement import AgreementScreen
+    from .screens.joint import JointScreen
+    from .screens.saturation import SaturationScreen
+    from .widgets.agreement_reconcile import DisagreementList
+    from .widgets.agreement_table import AgreementTable
+    from .widgets.joint_table import JointTable
+
+    return [
+        ("Agreement (F4)", rows(AgreementTable.BINDINGS) + rows(AgreementScreen.BINDINGS) + [
+            ("click", "A column header sorts by that column")]),
+        ("Reconciling (enter on a code)", rows(DisagreementList.BINDINGS) + [
+            ("↑ ↓", "The previous / next disagreement"), ("esc", "Back to the table")]),
+        ("Editing the consensus span (e)", rows(SpanEditor.BINDINGS)),
+        ("Joint display (F5)", rows(JointTable.BINDINGS) + rows(JointScreen.BINDINGS) + [
+            ("← → ↑ ↓", "Move between the cells")]),
+        ("Quotes of a cell", [("enter", "Open the quote in its interview"), ("esc", "Close")]),
+        ("Saturation (F6)", rows(SaturationScreen.BINDINGS) + [("↑ ↓", "The codes new in that interview")]),
     ]

@@ -66,3 +66,34 @@ def cell_style(view: TranscriptView, offset: int):
 def screen_text(view: TranscriptView) -> str:
     height = view.scrollable_content_region.height
     return "\n".join(view.render_line(y).text for y in range(height))
+
+
+# Codings by two coders on both interviews, for the codebook, compare and review screens.
+COMPARISON_CODINGS = [
+    ("P01", "It was terrible. I walked with a stick and I could not sleep.", "Pain before treatment", "coder_a"),
+    ("P01", "I could not sleep.", "Poor sleep", "coder_a"),
+    ("P01", "I sleep most nights now, five or six hours.", "Sleep improved", "coder_a"),
+    ("P01", "Now it is better. I walk to the shop again!", "Pain reduction", "coder_a"),
+    ("P01", "I walk to the shop again!", "Mobility", "coder_b"),
+    ("P01", "My wife says I am nicer to live with.", "Family relationships", "coder_a"),
+    ("P01", "Yes, I would do it again tomorrow.", "Would repeat", "coder_a"),
+    ("P01", "It was the last thing they could try, and it worked for me.", "Last resort", "coder_a"),
+    ("P02", "The pain came after the accident. Burning, all the time, in my arm.", "Pain before treatment",
+     "coder_a"),
+    ("P02", "The pain came after the accident. Burning, all the time, in my arm.", "Pain before treatment",
+     "coder_b"),
+    ("P02", "Nothing helped, not the pills, not the injections.", "Pain before treatment", "coder_b"),
+    ("P02", "Honestly, not much. The pain is the same.", "Pain reduction", "coder_a"),
+    ("P02", "But the team listened, and I felt believed for the first time.", "Feeling believed", "coder_a"),
+    ("P02", "No. I would not do it again, it was a lot for very little.", "Would not repeat", "coder_a"),
+]
+
+
+@pytest.fixture
+def coded_study(study):
+    """The study with COMPARISON_CODINGS; blind mode off, so coder_a sees coder_b's work too."""
+    from .tuidata import span_of
+    for doc, quote, code, coder in COMPARISON_CODINGS:
+        study.add_coding(doc, code, coder, *span_of(study, doc, quote))
+    study.settings.blind_mode = "off"
+    return study

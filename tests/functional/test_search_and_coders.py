@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from qualbench.tui.dialogs.coder import CoderDialog
 from qualbench.tui.dialogs.search import SearchDialog
+from qualbench.tui.screens.codebook import CodebookScreen
 from qualbench.tui.screens.coding import CodingScreen
+from qualbench.tui.screens.compare import CompareScreen
+from qualbench.tui.screens.review import ReviewScreen
 from qualbench.tui.widgets.side_panel import SidePanel
 from qualbench.tui.widgets.status_bar import StatusBar
 
@@ -105,12 +108,34 @@ async def test_without_blind_mode_other_coders_work_is_visible_but_not_editable(
 
 
 async def test_review_mode_is_read_only(study):
+    """On a --review run only comments are written: not on the review screen, not in the
+    codebook (F3), the compare view or an interview reached from there."""
     add_overlapping_codings(study, "coder_a")
-    app = make_app(study, review=True)
+    before = {e.id for e in study.events()}
+    app = make_app(study, review=True, coder="supervisor")
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_document(pilot)
-        await pilot.press("j", "j", "j", "c", "x", "u", "1")
         await settle(pilot)
-        assert isinstance(app.screen, CodingScreen)  # no picker opened
-        assert len(study.codings()) == 3 and len(view.codings) == 3
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("slash", *"mobil", "enter", "escape", "m", "r", "x", "u", "n", "s", "e", "p")
+        await pilot.press("c", *"ok?", "ctrl+s")  # the one write: a comment
+        await settle(pilot)
+        await pilot.press("enter")  # Mobility's fragments, read-only
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("r", "asterisk", "m", "u")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)  # no picker, form or memo opened
+        await pilot.press("enter")  # the fragment in its interview
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("c", "x", "u", "1")
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen)
         assert "read-only" in str(app.screen.query_one(StatusBar).render())
+        await pilot.press("f3", "m", "M", "r", "x", "R", "u", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, CodebookScreen)
+        assert "read-only" in str(app.screen.query_one("#top-bar").render())
+    written = [e.action for e in study.events() if e.id not in before]
+    assert written == ["comment.add"]
+    assert len(study.codings()) == 3 and not any(c.starred for c in study.codings())

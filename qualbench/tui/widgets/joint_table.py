@@ -1,0 +1,88 @@
+"""The joint display grid: codebook nodes down, participant groups across, one cell each.
+
+Filled from the tidy frame of :meth:`Project.joint` (one row per node × group), so the
+numbers are the API's, not recomputed here. A cell reads "n/N (%) · codings" — the
+participants in the group with the node, the group's size, and how many codings that
+is — and the row ends with Fisher's p, the odds ratio with its 95% CI and the
+Benjamini–Hochberg p when the columns are a two-group comparison. The node column is
+fixed, so a wide grid (responder × would-repeat has six groups) scrolls sideways
+without losing which row is which.
+
+Row keys are node ids and column keys ``g:<group>``, so a cell maps back to the
+``(node, group)`` whose quotes Enter asks for.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from ...analysis.joint import cell_text, fmt_or, fmt_p
+
+GROUP = "g:"
+NODE_WIDTH = 34
+
+
+class JointTable(DataTable):
+    BINDINGS = [Binding("enter", "screen.read_quotes", "Quotes")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="cell", fixed_columns=1, zebra_stripes=True, **kwargs)
+        self.nodes: dict[str, str] = {}   # row key (node id) -> node name
+        self.groups: list[str] = []
+
+    def show(self, frame: pd.DataFrame) -> None:
+        keep = self.cursor_coordinate
+        self.clear(columns=True)
+        self.groups = list(dict.fromkeys(frame["group"])) if len(frame) else []
+        tested = len(frame) and not frame["p_fisher"].isna().all()
+        self.add_column("node", key="node")
+        for group in self.groups:
+            self.add_column(group, key=GROUP + group)
+        if tested:
+            self.add_column("p", key="p")
+            self.add_column("OR [95% CI]", key="or")
+            self.add_column("p (BH)", key="p_bh")
+        self.nodes = {}
+        for node_id, part in frame.groupby("node_id", sort=False):
+            first = part.iloc[0]
+            self.nodes[str(node_id)] = first["node"]
+            label = Text(first["node"], no_wrap=True, overflow="ellipsis")
+            label.truncate(NODE_WIDTH, overflow="ellipsis")
+            cells: list = [label]
+            by_group = {r.group: r for r in part.itertuples()}
+            for group in self.groups:
+                r = by_group.get(group)
+                if r is None:
+                    cells.append(Text(""))
+                    continue
+                cell = Text(cell_text(int(r.n_with), int(r.n_group), int(r.n_codings)), justify="right")
+                if not r.n_with:
+                    cell.stylize("dim")
+                cells.append(cell)
+            if tested:
+                p, p_bh = first["p_fisher"], first["p_bh"]
+                cells.append(Text(fmt_p(p), justify="right"))
+                cells.append(Text(fmt_or(first["odds_ratio"], first["or_ci_low"], first["or_ci_high"]),
+                                  justify="right"))
+                # Bold marks what survives the correction; it is still exploratory.
+                cells.append(Text(fmt_p(p_bh), justify="right",
+                                  style="bold" if not math.isnan(p_bh) and p_bh < 0.05 else ""))
+            self.add_row(*cells, key=str(node_id))
+        if self.row_count:
+            row = min(keep.row, self.row_count - 1)
+            column = keep.column if 0 < keep.column < len(self.columns) else (1 if self.groups else 0)
+            self.move_cursor(row=row, column=column)
+
+    def current_cell(self) -> tuple[int, str, str | None] | None:
+        """(node id, node name, group or None when the cursor is not on a group's cell)."""
+        if not self.row_count:
+            return None
+        keys = self.coordinate_to_cell_key(self.cursor_coordinate)
+        node = keys.row_key.value
+        column = keys.column_key.value or ""
+        group = column[len(GROUP):] if column.startswith(GROUP) else None
+        return int(node), self.nodes.get(node, ""), group
