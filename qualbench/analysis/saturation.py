@@ -257,8 +257,11 @@ def _frequencies(interviews: list[Interview]) -> pd.DataFrame:
                              ascending=[False, True, True]).reset_index(drop=True)
 
 
-def plot_saturation(result: SaturationResult, path) -> None:
-    """Write the saturation curve and the code-frequency curve to PNG/SVG/PDF (matplotlib, Agg)."""
+def plot_saturation(result: SaturationResult, path, fmt: str | None = None) -> None:
+    """Write the saturation curve and the code-frequency curve to PNG/SVG/PDF (matplotlib, Agg).
+
+    ``path`` is a file name (the format follows its suffix) or a binary file object
+    (then ``fmt`` says which)."""
     import matplotlib
     matplotlib.use("Agg", force=True)
     from matplotlib.figure import Figure
@@ -281,4 +284,4 @@ def plot_saturation(result: SaturationResult, path) -> None:
     right.set_xlabel("code (rank by frequency)")
     right.set_ylabel("interviews with the code")
     right.set_title("Code frequency")
-    fig.savefig(path)
+    fig.savefig(path, format=fmt)

@@ -31,8 +31,9 @@ from ..errors import QualbenchError
 from .base import ProjectBase
 
 TABLE_FORMATS = ("xlsx", "csv")
+FIGURE_FORMATS = ("png", "svg", "pdf")
 TABLE_OPTIONS = {"coder", "nodes", "per_code", "max_words", "labels", "by", "joint_rows"}
-EXPORT_ACTIONS = ["export.docx", "export.xlsx", "export.csv"]
+EXPORT_ACTIONS = ["export.docx", "export.xlsx", "export.csv", *(f"export.{f}" for f in FIGURE_FORMATS)]
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,29 @@ class ExportsMixin(ProjectBase):
                    "options": {k: v for k, v in options.items() if k != "labels"}}
         self._write_exports(f"export.{fmt}", files, force, summary, actor)
         return Export(list(files), list(frames), coding_set, {}, summary["rows"])
+
+    def export_saturation_plot(self, result, output: Path | str | None = None, force: bool = False, *,
+                               fmt: str = "png", actor: str | None = None) -> Export:
+        """The saturation and code-frequency curves of ``result`` (:meth:`saturation`) as a
+        figure for a paper: PNG, SVG or PDF (from ``output``'s suffix when given)."""
+        from ..analysis.saturation import plot_saturation
+
+        if output is not None:
+            fmt = Path(output).suffix.lower().lstrip(".")
+        if fmt not in FIGURE_FORMATS:
+            raise QualbenchError(f"a figure is written as {', '.join(FIGURE_FORMATS)}, not '{fmt or 'no suffix'}'",
+                                 source=output)
+        if not len(result.curve):
+            raise QualbenchError("nothing to plot: no interview has codings by " + str(result.coder))
+        stem = f"saturation-b{result.base}-r{result.run}-t{round(100 * result.threshold)}"
+        target = self._export_target(output, stem, f".{fmt}", force)
+        buffer = io.BytesIO()
+        plot_saturation(result, buffer, fmt=fmt)
+        summary = {"format": fmt, "what": ["saturation"], "coding_set": {"saturation": result.coder},
+                   "options": {"base": result.base, "run": result.run, "threshold": result.threshold,
+                               "order": result.order_source}}
+        self._write_exports(f"export.{fmt}", {target: buffer.getvalue()}, force, summary, actor)
+        return Export([target], ["saturation"], {"saturation": result.coder})
 
     def _table_coding_sets(self, frames: dict, coder: str | None) -> dict:
         """Whose codings each table holds: codings are raw (every coder unless one is

@@ -205,18 +205,18 @@ def joint(project_dir: Path, rows: str, by: str, coder: str | None, fmt: str) ->
 @click.option("--coder", help="Whose codings count (default: consensus if it has codings, else the default coder).")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the curves to FILE (.png, .svg or .pdf) with matplotlib.")
+@click.option("--force", is_flag=True, help="Overwrite the --plot FILE if it exists.")
 @FORMAT_OPTION
 @friendly_errors
 def saturation(project_dir: Path, order: str | None, base: int, run_length: int, threshold: float,
-               permutations: int, seed: int, coder: str | None, plot_file: Path | None, fmt: str) -> None:
+               permutations: int, seed: int, coder: str | None, plot_file: Path | None, force: bool,
+               fmt: str) -> None:
     """Thematic saturation (Guest, Namey & Chen 2020, PLoS ONE) over the coded interviews.
 
     New and cumulative codes per interview, the saturation point for the base size, run
     length and new-information threshold, a check over random interview orders, and the
     code-frequency curve. --format csv writes the per-interview table.
     """
-    from ..analysis.saturation import plot_saturation
-
     if plot_file is not None and plot_file.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise QualbenchError("--plot needs a .png, .svg or .pdf file name", source=plot_file)
     if permutations < 0:
@@ -226,7 +226,7 @@ def saturation(project_dir: Path, order: str | None, base: int, run_length: int,
     result = project.saturation(order=names, base=base, run=run_length, threshold=threshold,
                                 permutations=permutations, seed=seed, coder=coder)
     if plot_file is not None:
-        plot_saturation(result, plot_file)
+        plot_file = project.export_saturation_plot(result, plot_file, force).path
     if fmt == "csv":
         click.echo(result.curve.assign(new_code_names=result.curve["new_code_names"].map("; ".join))
                    .to_csv(index=False), nl=False)

@@ -1,5 +1,4 @@
 """The CLI as a user runs it: exit codes, one-line errors, unchanged database on failure."""
-import sqlite3
 
 import click
 import pytest

@@ -2,11 +2,8 @@
 participant says agrees with their data."""
 import csv
 import re
-from pathlib import Path
 
-import pytest
 
-from qualbench.exchange.transcripts import count_words
 
 from ..conftest import REPO
 

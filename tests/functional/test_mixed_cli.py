@@ -86,6 +86,15 @@ def test_saturation_table_plot_and_order(mini, tmp_path):
     assert (tmp_path / "sat.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     run(saturation, mini, "--permutations", 0, "--plot", tmp_path / "sat.svg")
     assert b"<svg" in (tmp_path / "sat.svg").read_bytes()[:2000]
+    # An existing figure is kept unless --force; every figure written is an export event.
+    before = (tmp_path / "sat.svg").read_bytes()
+    r = run(saturation, mini, "--permutations", 0, "--base", 3, "--plot", tmp_path / "sat.svg")
+    assert r.exit_code == 1 and "sat.svg: exists; use --force" in r.stderr
+    assert (tmp_path / "sat.svg").read_bytes() == before
+    r = run(saturation, mini, "--permutations", 0, "--base", 3, "--plot", tmp_path / "sat.svg", "--force")
+    assert r.exit_code == 0 and (tmp_path / "sat.svg").read_bytes() != before
+    logged = [e for e in mini.exports() if e.action == "export.svg"]
+    assert len(logged) == 2 and logged[0].summary["options"]["base"] == 3
     # Base 1-5 of this order holds 3 codes; the run (P01, P04) brings "Back to work": 33%, and no
     # interviews are left for another run.
     r = run(saturation, mini, "--order", "P03,P05,P06,P07,P02,P01,P04", "--base", 5, "--permutations", 0)

@@ -37,7 +37,7 @@ from ..dialogs.agreement_span import SpanEditor
 from ..dialogs.choice import ChoiceDialog
 from ..feedback import describe, guarded
 from ..messages import OpenDocument, ProjectChanged
-from ..widgets.agreement_reconcile import DisagreementList, ReconcileData, ReconcilePanel
+from ..widgets.agreement_reconcile import ReconcileData, ReconcilePanel
 from ..widgets.agreement_table import AgreementTable, build_rows, describe as describe_row, legend
 
 LEVELS = ("unit", "character", "segment")

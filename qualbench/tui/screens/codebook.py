@@ -17,12 +17,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Static
 
 from ...api.codebook_ops import CODEBOOK_ACTIONS, describe_event
 from ...errors import QualbenchError
@@ -32,19 +29,18 @@ from ..dialogs.choice import ChoiceDialog
 from ..dialogs.code_picker import CodePicker
 from ..dialogs.form import REASON, Field, FormDialog
 from ..feedback import describe, guarded, reported
-from ..messages import CoderSwitched, ProjectChanged
-from ..widgets.code_tree import CodeTree, CountsHeader
+from ..messages import CoderSwitched
+from ..widgets.code_tree import CodeTree
 from ..widgets.node_detail import DEFINITION, NodeDetail, node_text
-from .documents import FilterInput
+from .tree_base import CodeTreeScreen
 
 KINDS = ("code", "category", "theme")
 WRITES = {"rename", "describe", "recolour", "new", "move", "kind", "reorder", "merge", "split",
           "delete", "similar", "resolve", "undo", "redo"}
-NARROW = 100  # below this width the side panel goes under the tree
 TOP = -1      # "top level" in the parent chooser (None there means cancelled)
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(CodeTreeScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", priority=True),  # see action_filter
         Binding("c", "compare", "Compare"),
@@ -71,16 +67,8 @@ class CodebookScreen(Screen):
         Binding("down", "to_tree", show=False),  # from the filter box, into the tree
     ]
     DEFAULT_CSS = """
-    CodebookScreen #codebook-body { height: 1fr; }
-    CodebookScreen #codebook-left { width: 1fr; height: 1fr; }
-    CodebookScreen CodeTree { height: 1fr; }
-    CodebookScreen NodeDetail {
-        width: 42%; height: 1fr; padding: 0 1; border-left: solid $panel-lighten-2;
-    }
-    CodebookScreen.-narrow #codebook-body { layout: vertical; }
-    CodebookScreen.-narrow NodeDetail {
-        width: 1fr; height: 8; border-left: none; border-top: solid $panel-lighten-2;
-    }
+    CodebookScreen NodeDetail { width: 42%; }
+    CodebookScreen.-narrow NodeDetail { height: 8; }
     """
 
     class SimilarReady(Message):
@@ -90,57 +78,9 @@ class CodebookScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__(id="codebook")
-        self.tree_data: list[dict] = []
-        self.codes: dict[int, Code] = {}
-        self.counts: dict = {}
-        self.comments: dict[int, list[dict]] = {}
-        self.focus_id: int | None = None  # where the cursor goes after the next reread
 
-    # -- building ------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        yield Static(id="top-bar", classes="top-bar")
-        yield FilterInput(placeholder="/ filter: words from a name, a definition or a former name",
-                          id="filter", select_on_focus=False)
-        with Horizontal(id="codebook-body"):
-            with Vertical(id="codebook-left"):
-                yield CountsHeader()
-                yield CodeTree(id="codebook-tree")
-            yield NodeDetail(id="codebook-detail")
-        yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = not self.app.is_headless
-        self.reload()
-        self.tree.focus()
-
-    @property
-    def tree(self) -> CodeTree:
-        return self.query_one(CodeTree)
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
-
-    # -- reading -------------------------------------------------------------------------
-    @guarded
-    def reload(self) -> None:
-        app = self.app
-        project = app.project
-        self.codes = {c.id: c for c in project.codes()}
-        self.counts = project.node_counts(app.coder if self.blind else None)
-        self.comments = {}
-        for c in project.comments(open_only=True):
-            self.comments.setdefault(c["code_id"], []).append(c)
-        self.tree_data = project.code_tree()
-        self._show_tree()
-        self._top_bar()
-
-    def _show_tree(self) -> None:
-        query = self.query_one(Input).value
-        former = {cid: self.app.project.former_names(cid) for cid in self.codes} if query.strip() else None
-        self.tree.show(self.tree_data, self.codes, self.counts, {k: len(v) for k, v in self.comments.items()},
-                       query=query, former=former, focus=self.focus_id)
-        self.focus_id = None
-        self._detail()
+    def node_counts(self) -> dict:
+        return self.app.project.node_counts(self.app.coder if self.blind else None)
 
     def _top_bar(self) -> None:
         app = self.app
@@ -172,9 +112,6 @@ class CodebookScreen(Screen):
                                  memo=project.memo("code", code.id), comments=self.comments.get(code.id, []),
                                  comment_key="" if self.app.review else "R"))
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        self._detail()
-
     def on_code_tree_opened(self, event: CodeTree.Opened) -> None:
         # Enter opens a code's fragments; on a theme or category it folds and unfolds.
         if event.node.children:
@@ -182,36 +119,11 @@ class CodebookScreen(Screen):
         else:
             self.action_compare()
 
-    def on_project_changed(self, message: ProjectChanged) -> None:
-        self.reload()
-
     def on_coder_switched(self, message: CoderSwitched) -> None:
         self.reload()
 
-    # -- filter --------------------------------------------------------------------------
-    def action_filter(self) -> None:
-        # Letters typed right after "/" must reach the filter, not act as commands on the
-        # tree: the binding has priority (so the app runs it before forwarding the next
-        # keys) and the focus moves at once, not on the next idle as with focus().
-        self.set_focus(self.query_one(Input))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._show_tree()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.set_focus(self.tree)
-
-    def action_to_tree(self) -> None:
-        self.tree.focus()
-        self.tree.action_cursor_down()
-
     def action_leave(self) -> None:
-        box = self.query_one(Input)
-        if box.value:
-            box.value = ""
-            self.tree.focus()
-        elif len(self.app.screen_stack) > 1:
+        if not self.clear_filter() and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     # -- helpers -------------------------------------------------------------------------

@@ -13,28 +13,25 @@ API's own caveats (exploratory tests, who was left out), so a number on screen i
 never read without them.
 
 Reading runs in thread workers (stamped with a request number; stale answers are
-dropped). The export uses the project's exporter (:meth:`Project.export_table`, which
-logs the export) when this version has one, else writes the tidy table to
-``exports/`` as CSV.
+dropped). The export is the project's own (:meth:`Project.export_table` /
+:meth:`Project.export_docx`), which names the file and logs the export.
 """
 from __future__ import annotations
-
-import datetime as dt
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ...analysis.joint import ROW_KINDS
 from ...errors import QualbenchError
 from ..dialogs.choice import ChoiceDialog
 from ..dialogs.joint_quotes import JointQuotesDialog, QuoteRef
-from ..messages import CoderSwitched, OpenDocument, ProjectChanged
+from ..messages import OpenDocument
 from ..widgets.joint_table import JointTable
+from .live import LiveAnalysisScreen
 
 BASE_COLUMNS = ("responder", "would_repeat", "responder×would_repeat", "responder_class")
 ROW_NAMES = {"theme": "themes", "category": "categories", "code": "codes"}
@@ -67,16 +64,7 @@ def locate_quotes(project, quotes) -> list[QuoteRef]:
     return out
 
 
-def unique_path(folder, stem: str, suffix: str):
-    path = folder / f"{stem}{suffix}"
-    n = 2
-    while path.exists():
-        path = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return path
-
-
-class JointScreen(Screen):
+class JointScreen(LiveAnalysisScreen):
     BINDINGS = [
         Binding("r", "cycle_rows", "Rows"),
         Binding("c", "cycle_columns", "Columns"),
@@ -105,7 +93,6 @@ class JointScreen(Screen):
         self.rows, self.by = "theme", "responder"
         self.choices: list[str] = list(BASE_COLUMNS)
         self.frame = None
-        self.stale = False
         self._token = 0
 
     def compose(self) -> ComposeResult:
@@ -248,24 +235,16 @@ class JointScreen(Screen):
 
     # -- export ----------------------------------------------------------------------------
     def action_export_joint(self) -> None:
-        project = self.app.project
-        if not hasattr(project, "export_table"):
-            self.export(None, self.rows, self.by, self.app.coder)
-            return
-        formats = [("CSV — the tidy table", "csv"), ("Excel workbook", "xlsx")]
-        if hasattr(project, "export_docx"):
-            formats.append(("Word document", "docx"))
+        formats = [("CSV — the tidy table", "csv"), ("Excel workbook", "xlsx"), ("Word document", "docx")]
         self.app.push_screen(ChoiceDialog("Export the joint display as", formats),
                              callback=lambda fmt: fmt and self.export(fmt, self.rows, self.by, self.app.coder))
 
     @work(thread=True, group="joint-export")
-    def export(self, fmt: str | None, rows: str, by: str, coder: str) -> None:
+    def export(self, fmt: str, rows: str, by: str, coder: str) -> None:
         project = self.app.project
         self.app.call_from_thread(self.notify, "Exporting the joint display…")
         try:
-            if fmt is None:
-                path = self._export_csv(project, rows, by, coder)
-            elif fmt == "docx":
+            if fmt == "docx":
                 path = project.export_docx("joint", by=by, joint_rows=rows, coder=coder, actor=coder).path
             else:
                 path = project.export_table(fmt, "joint", by=by, joint_rows=rows, coder=coder, actor=coder).path
@@ -274,34 +253,3 @@ class JointScreen(Screen):
             return
         shown = path.relative_to(project.path) if path.is_relative_to(project.path) else path
         self.app.call_from_thread(self.notify, f"Wrote {shown}", title="Export")
-
-    @staticmethod
-    def _export_csv(project, rows: str, by: str, coder: str):
-        """This version has no exporter: the tidy table as CSV, written whole or not at all."""
-        frame = project.joint(rows=rows, by=by, coder=coder)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        slug = "".join(ch if ch.isalnum() else "-" for ch in by.replace("×", "-x-")).strip("-")
-        path = unique_path(project.exports_dir, f"joint-{rows}-by-{slug}-{stamp}", ".csv")
-        partial = path.with_name(path.name + ".part")
-        frame.to_csv(partial, index=False)
-        partial.replace(path)
-        return path
-
-    # -- elsewhere -------------------------------------------------------------------------
-    def on_project_changed(self, message: ProjectChanged) -> None:
-        if self.is_current:
-            self.recompute()
-        else:
-            self.stale = True
-
-    def on_coder_switched(self, message: CoderSwitched) -> None:
-        self.on_project_changed(ProjectChanged("coder"))
-
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.recompute()
-
-    def action_leave(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()

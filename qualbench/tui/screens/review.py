@@ -15,26 +15,23 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Static
 
 from ...errors import QualbenchError
 from ...model import Code
 from ..dialogs.memo import MemoDialog
 from ..feedback import guarded, reported
-from ..messages import CoderSwitched, ProjectChanged
-from ..widgets.code_tree import CodeTree, CountsHeader
+from ..messages import CoderSwitched
+from ..widgets.code_tree import CodeTree
 from ..widgets.node_detail import NodeDetail, node_text, quotes_text
-from .documents import FilterInput
+from .tree_base import CodeTreeScreen
 
 QUOTES = 3
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(CodeTreeScreen):
     BINDINGS = [
         Binding("c", "comment", "Comment"),
         Binding("slash", "filter", "Filter", priority=True),  # see action_filter
@@ -42,16 +39,7 @@ class ReviewScreen(Screen):
         Binding("down", "to_tree", show=False),  # from the filter box, into the tree
     ]
     DEFAULT_CSS = """
-    ReviewScreen #review-body { height: 1fr; }
-    ReviewScreen #review-left { width: 1fr; height: 1fr; }
-    ReviewScreen CodeTree { height: 1fr; }
-    ReviewScreen NodeDetail {
-        width: 50%; height: 1fr; padding: 0 1; border-left: solid $panel-lighten-2;
-    }
-    ReviewScreen.-narrow #review-body { layout: vertical; }
-    ReviewScreen.-narrow NodeDetail {
-        width: 1fr; height: 1fr; border-left: none; border-top: solid $panel-lighten-2;
-    }
+    ReviewScreen NodeDetail { width: 50%; }
     """
 
     class QuotesReady(Message):
@@ -61,59 +49,15 @@ class ReviewScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__(id="review")
-        self.tree_data: list[dict] = []
-        self.codes: dict[int, Code] = {}
-        self.counts: dict = {}
-        self.comments: dict[int, list[dict]] = {}
         self.quotes: dict[int, Text] = {}
         self.pending: set[int] = set()  # codes being ranked right now
         self.generation = 0             # bumped on every reread, so stale rankings are dropped
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="top-bar", classes="top-bar")
-        yield FilterInput(placeholder="/ filter: words from a name, a definition or a former name",
-                          id="filter", select_on_focus=False)
-        with Horizontal(id="review-body"):
-            with Vertical(id="review-left"):
-                yield CountsHeader()
-                yield CodeTree(id="review-tree")
-            yield NodeDetail(id="review-detail")
-        yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = not self.app.is_headless
-        self.reload()
-        self.tree.focus()
-
-    @property
-    def tree(self) -> CodeTree:
-        return self.query_one(CodeTree)
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
-
-    # -- reading -------------------------------------------------------------------------
-    @guarded
     def reload(self) -> None:
-        project = self.app.project
-        self.codes = {c.id: c for c in project.codes()}
-        self.counts = project.node_counts()
-        self.comments = {}
-        for c in project.comments(open_only=True):
-            self.comments.setdefault(c["code_id"], []).append(c)
-        self.tree_data = project.code_tree()
         self.quotes.clear()
         self.pending.clear()
         self.generation += 1
-        self._show_tree()
-        self._top_bar()
-
-    def _show_tree(self) -> None:
-        query = self.query_one(Input).value
-        former = {cid: self.app.project.former_names(cid) for cid in self.codes} if query.strip() else None
-        self.tree.show(self.tree_data, self.codes, self.counts, {k: len(v) for k, v in self.comments.items()},
-                       query=query, former=former)
-        self._detail()
+        super().reload()
 
     def _top_bar(self) -> None:
         kinds = [c.kind for c in self.codes.values()]
@@ -164,9 +108,6 @@ class ReviewScreen(Screen):
         if self.tree.code_id == message.code_id:
             self.query_one(NodeDetail).show_quotes(message.text)
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        self._detail()
-
     def on_code_tree_opened(self, event: CodeTree.Opened) -> None:
         if event.node.children:
             event.node.toggle()
@@ -174,33 +115,11 @@ class ReviewScreen(Screen):
             from .compare import CompareScreen
             self.app.push_screen(CompareScreen(code))
 
-    def on_project_changed(self, message: ProjectChanged) -> None:
-        self.reload()
-
     def on_coder_switched(self, message: CoderSwitched) -> None:
         self._top_bar()
 
-    # -- filter --------------------------------------------------------------------------
-    def action_filter(self) -> None:
-        # Letters typed right after "/" must reach the filter, not act as commands on the
-        # tree: the binding has priority (so the app runs it before forwarding the next
-        # keys) and the focus moves at once, not on the next idle as with focus().
-        self.set_focus(self.query_one(Input))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._show_tree()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.set_focus(self.tree)
-
-    def action_to_tree(self) -> None:
-        self.tree.focus()
-        self.tree.action_cursor_down()
-
     def action_clear_filter(self) -> None:
-        self.query_one(Input).value = ""
-        self.tree.focus()
+        self.clear_filter()
 
     # -- the one write: a comment --------------------------------------------------------
     def action_comment(self) -> None:

@@ -15,28 +15,25 @@ a parameter recomputes in a thread worker, the permutation check included.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ...analysis import saturation as sat
 from ...errors import QualbenchError
-from ..messages import CoderSwitched, ProjectChanged
 from ..widgets.agreement_table import band_colors
+from .live import LiveAnalysisScreen
 from ..widgets.saturation_plot import SaturationPlot
 
 WIDE = 110  # columns from which the table and the plot sit side by side
 MAX_THRESHOLD_PCT = 50
 
 
-class SaturationScreen(Screen):
+class SaturationScreen(LiveAnalysisScreen):
     BINDINGS = [
         Binding("b", "change_base(1)", "Base"),
         Binding("B", "change_base(-1)", "Base", show=False),
@@ -74,7 +71,6 @@ class SaturationScreen(Screen):
         self.base, self.run, self.threshold_pct = sat.DEFAULT_BASE, sat.DEFAULT_RUN, round(100 * sat.DEFAULT_THRESHOLD)
         self.result = None
         self.error = ""
-        self.stale = False
         self._token = 0
 
     def compose(self) -> ComposeResult:
@@ -244,32 +240,9 @@ class SaturationScreen(Screen):
     @work(thread=True, group="saturation-png")
     def write_png(self, result) -> None:
         project = self.app.project
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = project.exports_dir
-        stem = f"saturation-b{result.base}-r{result.run}-t{round(100 * result.threshold)}-{stamp}"
-        path, n = folder / f"{stem}.png", 2
-        while path.exists():  # two figures in one second keep both
-            path, n = folder / f"{stem}-{n}.png", n + 1
-        partial = path.with_name(path.stem + ".part.png")  # matplotlib picks the format by suffix
-        sat.plot_saturation(result, partial)
-        partial.replace(path)
+        try:
+            path = project.export_saturation_plot(result, actor=self.app.coder).path
+        except QualbenchError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Saturation")
+            return
         self.app.call_from_thread(self.notify, f"Wrote {path.relative_to(project.path)}", title="Saturation")
-
-    # -- elsewhere -------------------------------------------------------------------------
-    def on_project_changed(self, message: ProjectChanged) -> None:
-        if self.is_current:
-            self.recompute()
-        else:
-            self.stale = True
-
-    def on_coder_switched(self, message: CoderSwitched) -> None:
-        self.on_project_changed(ProjectChanged("coder"))
-
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.recompute()
-
-    def action_leave(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()

@@ -39,20 +39,19 @@ class JointTable(DataTable):
         self.clear(columns=True)
         self.groups = list(dict.fromkeys(frame["group"])) if len(frame) else []
         tested = len(frame) and not frame["p_fisher"].isna().all()
-        self.add_column("node", key="node")
-        for group in self.groups:
-            self.add_column(group, key=GROUP + group)
+        # Widths are measured here, not left to DataTable: its automatic widths are
+        # settled on a later idle, and a grid drawn before that is cut to its headers.
+        columns = [("node", "node")] + [(group, GROUP + group) for group in self.groups]
         if tested:
-            self.add_column("p", key="p")
-            self.add_column("OR [95% CI]", key="or")
-            self.add_column("p (BH)", key="p_bh")
+            columns += [("p", "p"), ("OR [95% CI]", "or"), ("p (BH)", "p_bh")]
+        rows: list[tuple[str, list[Text]]] = []
         self.nodes = {}
         for node_id, part in frame.groupby("node_id", sort=False):
             first = part.iloc[0]
             self.nodes[str(node_id)] = first["node"]
             label = Text(first["node"], no_wrap=True, overflow="ellipsis")
             label.truncate(NODE_WIDTH, overflow="ellipsis")
-            cells: list = [label]
+            cells: list[Text] = [label]
             by_group = {r.group: r for r in part.itertuples()}
             for group in self.groups:
                 r = by_group.get(group)
@@ -71,7 +70,12 @@ class JointTable(DataTable):
                 # Bold marks what survives the correction; it is still exploratory.
                 cells.append(Text(fmt_p(p_bh), justify="right",
                                   style="bold" if not math.isnan(p_bh) and p_bh < 0.05 else ""))
-            self.add_row(*cells, key=str(node_id))
+            rows.append((str(node_id), cells))
+        for i, (label, key) in enumerate(columns):
+            width = max([len(label)] + [r[1][i].cell_len for r in rows])
+            self.add_column(label, key=key, width=width)
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
         if self.row_count:
             row = min(keep.row, self.row_count - 1)
             column = keep.column if 0 < keep.column < len(self.columns) else (1 if self.groups else 0)
