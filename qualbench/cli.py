@@ -15,8 +15,8 @@ import click
 from .errors import QualbenchError, ValidationError
 
 PROJECT_OPTION = click.option(
-    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=".", show_default=True, help="Project folder (like git, defaults to the current one).")
+    "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Project folder (default: the current folder or the nearest parent that is a project, like git).")
 
 
 def _fail(message: str) -> None:
@@ -39,8 +39,16 @@ def friendly_errors(func):
     return wrapper
 
 
-def _open(project_dir: Path):
-    from .project import open_project
+def _open(project_dir: Path | None):
+    """The project named by this command's --project, else by the one before the command
+    (``qualbench --project DIR status``), else the nearest project at or above the
+    current folder."""
+    from .project import find_project, open_project
+    if project_dir is None:
+        ctx = click.get_current_context(silent=True)
+        project_dir = ctx.find_root().params.get("project_dir") if ctx is not None else None
+    if project_dir is None:
+        return open_project(find_project(Path.cwd()))
     return open_project(project_dir)
 
 

@@ -85,6 +85,17 @@ def init_project(path: Path | str, *, title: str | None = None, language: str = 
     return Project(path)
 
 
+def find_project(start: Path | str = ".") -> Path:
+    """The nearest folder at or above ``start`` that is a project (as git finds its
+    repository), so a command run in ``mystudy/exports`` works on ``mystudy``."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder
+    raise QualbenchError("is not inside a qualbench project (run 'qualbench init FOLDER' to create one, "
+                         "or give --project FOLDER)", source=start)
+
+
 def open_project(path: Path | str = ".") -> Project:
     path = Path(path)
     if not is_project(path):
@@ -93,4 +104,4 @@ def open_project(path: Path | str = ".") -> Project:
     return Project(path)
 
 
-__all__ = ["Project", "ImportReport", "open_project", "init_project", "is_project"]
+__all__ = ["Project", "ImportReport", "open_project", "init_project", "is_project", "find_project"]

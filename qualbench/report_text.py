@@ -5,9 +5,11 @@ import math
 
 import pandas as pd
 
-from .analysis.agreement import reading
+from .analysis.agreement import percent_text, reading
+from .analysis.intercoder import reported_statistics
 
-_SHORT = {"percent_agreement": "%agree", "cohen_kappa": "Cohen κ", "fleiss_kappa": "Fleiss κ",
+_SHORT = {"percent_agreement": "%agree", "cohen_kappa": "Cohen κ", "mean_pairwise_cohen_kappa": "Light κ",
+          "fleiss_kappa": "Fleiss κ",
           "krippendorff_alpha": "Kripp. α", "gwet_ac1": "Gwet AC1", "brennan_prediger": "B-P κ",
           "n_units": "units", "agreements": "agree", "disagreements": "disagree", "total": "total",
           "kappa": "κ"}
@@ -34,6 +36,9 @@ def agreement_table(result: dict, frame) -> str:
     lines.extend(_readings(result))
     if result.get("excluded_documents"):
         lines.append("Not compared (not coded by every coder): " + ", ".join(result["excluded_documents"]))
+    if result.get("unused_codes"):
+        lines.append("Not applied by either coder in these documents (no agreement to measure, left out of "
+                     "pooled and mean): " + ", ".join(result["unused_codes"]))
     return "\n".join(lines)
 
 
@@ -53,7 +58,7 @@ def _title(result: dict) -> str:
                 f"{coders}, {docs} documents")
     if result["level"] == "character":
         return f"Agreement, character level (every character a unit per code), {coders}, {docs} documents"
-    return (f"Agreement, segment matching (overlap ≥ {result['threshold']:.0%} of the "
+    return (f"Agreement, segment matching (overlap ≥ {percent_text(result['threshold'])} of the "
             f"{'segment' if result['basis'] == 'segment' else 'union'}), {coders}, {docs} documents; "
             "κ uses chance = 1 / number of codes")
 
@@ -64,7 +69,7 @@ def _readings(result: dict) -> list[str]:
         return [f"Overall κ = {_fmt(o['kappa'])}: {reading(o['kappa'], 'cohen_kappa')}"]
     pooled = result["overall_pooled"]
     out = ["Readings (pooled):"]
-    for stat in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger"):
+    for stat in reported_statistics(result)[1:]:  # the chance-corrected ones
         out.append(f"  {_SHORT[stat]:<9} {_fmt(pooled.get(stat)):>7}  {reading(pooled.get(stat), stat)}")
     for stat, why in (pooled.get("undefined") or {}).items():
         out.append(f"  {stat}: undefined — {why}")

@@ -72,6 +72,8 @@ __all__ = [
     "character_agreement",
     "segment_agreement",
     "reading",
+    "percent_text",
+    "mean_of_codes",
     "STATISTICS",
 ]
 
@@ -336,13 +338,13 @@ def _mean_defined(values: Iterable[Optional[float]]) -> Optional[float]:
 
 
 def _is_missing(label: Any) -> bool:
-    # None is the documented marker; NaN is accepted too because ratings often
-    # come out of pandas.
+    # None is the documented marker; NaN and pandas' NA are accepted too because
+    # ratings often come out of pandas (NA from nullable Int64/string columns).
     if label is None:
         return True
     if isinstance(label, (float, np.floating)):
         return bool(np.isnan(label))
-    return False
+    return type(label).__name__ in ("NAType", "NaTType")
 
 
 def _category_list(
@@ -392,11 +394,14 @@ def unit_agreement(
     -------
     dict with
         ``n_units`` (every unit in the input, rated or not),
-        ``n_rated_units`` (units with >= 2 ratings, on which percent
-        agreement and the kappas rest), ``n_coders``, ``categories``,
+        ``n_rated_units`` (units with >= 2 ratings: observed agreement is
+        averaged over these; Fleiss' and AC1's category shares also use units
+        rated once, and each Cohen pair uses the units both coders rated),
+        ``n_coders``, ``categories``,
         ``percent_agreement``, ``cohen_kappa`` (2 coders, else ``None``),
         ``mean_pairwise_cohen_kappa`` (Light's kappa; equals Cohen's kappa
-        for 2 coders), ``fleiss_kappa`` (Scott's pi for 2 coders),
+        for 2 coders), ``fleiss_kappa`` (Scott's pi for 2 coders with complete
+        data; with missing ratings Gwet's generalisation),
         ``krippendorff_alpha``, ``gwet_ac1``, ``brennan_prediger``,
         ``undefined`` (statistic -> reason) and ``readings``
         (statistic -> reading).  For 3+ coders also ``pairwise_cohen_kappa``
@@ -708,7 +713,7 @@ def _binary_stats_rows(
     return rows
 
 
-def _mean_of_codes(per_code: Mapping[Hashable, Mapping[str, Any]]) -> dict[str, Any]:
+def mean_of_codes(per_code: Mapping[Hashable, Mapping[str, Any]]) -> dict[str, Any]:
     """Mean of the per-code values, leaving out (and listing) undefined ones."""
     out: dict[str, Any] = {"n_codes": len(per_code)}
     n_included: dict[str, int] = {}
@@ -883,7 +888,7 @@ def character_agreement(
         "per_code": per_code,
         "per_document_code": per_document_code,
         "overall_pooled": rows[base + n_codes],
-        "overall_mean_of_codes": _mean_of_codes(per_code),
+        "overall_mean_of_codes": mean_of_codes(per_code),
     }
 
 
@@ -928,14 +933,21 @@ def _segment_tuple(segment: Mapping[str, Any], coder: Hashable, i: int) -> tuple
     return segment["doc"], segment["code"], int(start), int(end)
 
 
+def percent_text(share: Any) -> str:
+    """A threshold as people write it: 0.9 -> '90%', 0.875 -> '87.5%' (never rounded up to
+    a value the rule does not use)."""
+    return f"{100 * float(share):.4g}%"
+
+
 def segment_agreement(
     segments: Mapping[Hashable, Sequence[Mapping[str, Any]]],
     threshold: Any = 0.9,
     basis: str = "segment",
 ) -> dict[str, Any]:
-    """Segment-level agreement of two coders, as MAXQDA's "segment agreement".
+    """Segment-level agreement of two coders, modelled on MAXQDA's "segment agreement".
 
-    How segments are counted (MAXQDA's documented procedure):
+    How segments are counted (MAXQDA's procedure as its manual describes the
+    results table; the overlap rule's denominator is a choice, see ``basis``):
 
     * Every segment of *each* coder is checked against the other coder, so
       ``total`` = segments of coder 1 + segments of coder 2.
@@ -943,8 +955,8 @@ def segment_agreement(
       segment with the same code in the same document whose overlap with it
       is > 0 characters and at least ``threshold`` of
 
-      - the length of the segment being checked (``basis="segment"``,
-        MAXQDA's rule), or
+      - the length of the segment being checked (``basis="segment"``, the
+        default), or
       - the length of the union of the two segments
         (``basis="union"``, stricter: a much longer partner fails).
 

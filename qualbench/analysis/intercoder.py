@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import QualbenchError
-from .agreement import character_agreement, segment_agreement, unit_agreement
+from .agreement import STATISTICS, character_agreement, mean_of_codes, segment_agreement, unit_agreement
 
 UNITS = ("sentence", "turn", "paragraph")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -34,15 +34,21 @@ class AgreementInput:
     excluded_documents: list[str]
     codes: list  # Code objects compared (those any compared coder used, or those asked for)
     codings: dict = field(default_factory=dict)  # (doc_id, coder) -> list[Coding]
+    unused_codes: list[str] = field(default_factory=list)  # codebook codes neither coder applied here
 
 
 def gather(project, coders: list[str], *, codes: list[str] | None = None,
            documents: list[str] | None = None) -> AgreementInput:
     if len(coders) < 2:
         raise QualbenchError("agreement needs at least two coders (e.g. --coders coder_a,coder_b)")
+    seen: set[str] = set()
     for c in coders:
         project.coder_id(c)  # raises a clear error for an unknown coder
-    docs = [project.document(d) for d in documents] if documents else project.documents()
+        if c.casefold() in seen:
+            raise QualbenchError(f"coder '{c}' is named twice: agreement compares different coders")
+        seen.add(c.casefold())
+    # A document or code named twice (or in two spellings) counts once.
+    docs = _unique([project.document(d) for d in documents]) if documents else project.documents()
     by_doc: dict = {}
     for coder in coders:
         for coding in project.codings(coder=coder):
@@ -52,12 +58,38 @@ def gather(project, coders: list[str], *, codes: list[str] | None = None,
     if not included:
         raise QualbenchError(f"no document has been coded by all of {', '.join(coders)}")
     if codes:
-        code_objs = [project.code(c) for c in codes]
+        code_objs = _unique([project.code(c) for c in codes])
     else:
         used = {c.code_id for (doc_id, _), cs in by_doc.items()
                 if doc_id in {d.id for d in included} for c in cs}
         code_objs = [c for c in project.codes() if c.id in used]
-    return AgreementInput(coders, included, excluded, code_objs, by_doc)
+        # Codes nobody applied in these documents are named, not compared: their units are
+        # all "absent" for everyone, which would lift pooled and mean agreement for free.
+        unused = [c.name for c in project.codes() if c.kind == "code" and c.id not in used]
+    rolled = _roll_up(project, code_objs, by_doc) if codes else by_doc
+    return AgreementInput(coders, included, excluded, code_objs, rolled, [] if codes else unused)
+
+
+def _unique(items: list) -> list:
+    return list({item.id: item for item in items}.values())
+
+
+def _roll_up(project, code_objs: list, by_doc: dict) -> dict:
+    """A theme or category asked for (any node with nodes below it) stands for every code below it: its codings are
+    theirs (re-labelled with its id), as in the joint display. Codings of plain codes
+    pass unchanged, so a code and its category can be compared in one run."""
+    from dataclasses import replace
+
+    below = {node.id: project.descendant_ids(node.id) | {node.id} for node in code_objs}
+    below = {node_id: ids for node_id, ids in below.items() if len(ids) > 1}
+    if not below:
+        return by_doc
+    out = {}
+    for key, codings in by_doc.items():
+        extra = [replace(c, code_id=node_id) for node_id, ids in below.items()
+                 for c in codings if c.code_id in ids and c.code_id != node_id]
+        out[key] = codings + extra
+    return out
 
 
 def unit_spans(project, doc, unit: str) -> list[tuple[int, int]]:
@@ -112,25 +144,10 @@ def unit_level(project, inp: AgreementInput, unit: str = "sentence") -> dict:
             pooled[k].extend(ratings[k])
     return {"level": "unit", "unit": unit, "coders": inp.coders,
             "documents": [d.name for d in inp.documents], "excluded_documents": inp.excluded_documents,
+            "unused_codes": inp.unused_codes,
             "per_code": per_code, "per_document_code": per_doc_code,
             "overall_pooled": unit_agreement(pooled, categories=[0, 1]),
             "overall_mean_of_codes": mean_of_codes(per_code)}
-
-
-STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
-              "gwet_ac1", "brennan_prediger")
-
-
-def mean_of_codes(per_code: dict) -> dict:
-    out: dict = {"excluded": {}}
-    for stat in STATISTICS:
-        values = [(code, r.get(stat)) for code, r in per_code.items()]
-        defined = [v for _, v in values if v is not None]
-        out[stat] = sum(defined) / len(defined) if defined else None
-        missing = [code for code, v in values if v is None]
-        if missing:
-            out["excluded"][stat] = missing
-    return out
 
 
 def character_level(project, inp: AgreementInput) -> dict:
@@ -142,7 +159,7 @@ def character_level(project, inp: AgreementInput) -> dict:
         documents.append({"id": doc.name, "length": doc.n_chars, "spans": spans})
     result = character_agreement(documents, inp.coders, [c.name for c in inp.codes])
     result.update(level="character", coders=inp.coders, documents=[d.name for d in inp.documents],
-                  excluded_documents=inp.excluded_documents)
+                  excluded_documents=inp.excluded_documents, unused_codes=inp.unused_codes)
     return result
 
 
@@ -156,8 +173,18 @@ def segment_level(project, inp: AgreementInput, threshold: float = 0.9, basis: s
                 for coder in inp.coders}
     result = segment_agreement(segments, threshold=threshold, basis=basis)
     result.update(level="segment", coders=inp.coders, threshold=threshold, basis=basis,
-                  documents=[d.name for d in inp.documents], excluded_documents=inp.excluded_documents)
+                  documents=[d.name for d in inp.documents], excluded_documents=inp.excluded_documents,
+                  unused_codes=inp.unused_codes)
     return result
+
+
+def reported_statistics(result: dict) -> list[str]:
+    """The statistics a table shows: Cohen's κ for two coders, Light's κ (the mean of
+    the pairwise Cohen's κ) in its place for three or more — never both, as for two
+    coders they are the same number."""
+    many = len(result.get("coders", ())) > 2
+    drop = "cohen_kappa" if many else "mean_pairwise_cohen_kappa"
+    return [s for s in STATISTICS if s != drop]
 
 
 def to_frame(result: dict):
@@ -174,13 +201,14 @@ def to_frame(result: dict):
         rows.append({"code": "OVERALL", "agreements": o["agreements"], "disagreements": o["disagreements"],
                      "total": o["total"], "percent_agreement": o["percent_agreement"], "kappa": o["kappa"]})
         return pd.DataFrame(rows)
+    stats = reported_statistics(result)
     for code, r in result["per_code"].items():
-        rows.append({"code": code, "n_units": r.get("n_units"), **{s: r.get(s) for s in STATISTICS}})
+        rows.append({"code": code, "n_units": r.get("n_units"), **{s: r.get(s) for s in stats}})
     pooled = result["overall_pooled"]
     rows.append({"code": "OVERALL (pooled)", "n_units": pooled.get("n_units"),
-                 **{s: pooled.get(s) for s in STATISTICS}})
+                 **{s: pooled.get(s) for s in stats}})
     mean = result["overall_mean_of_codes"]
-    rows.append({"code": "OVERALL (mean of codes)", "n_units": None, **{s: mean.get(s) for s in STATISTICS}})
+    rows.append({"code": "OVERALL (mean of codes)", "n_units": None, **{s: mean.get(s) for s in stats}})
     frame = pd.DataFrame(rows)
     frame["n_units"] = frame["n_units"].astype("Int64")
     return frame

@@ -20,7 +20,8 @@ CODEBOOK_ACTIONS = ("code.create", "code.rename", "code.update", "code.move", "c
 
 
 class CodebookMixin(ProjectBase):
-    def _descendants(self, code_id: int) -> set[int]:
+    def descendant_ids(self, code_id: int) -> set[int]:
+        """Ids of every node below ``code_id`` (not the node itself)."""
         rows = self.store.query("SELECT id, parent_id FROM codes")
         children: dict = {}
         for r in rows:
@@ -38,7 +39,7 @@ class CodebookMixin(ProjectBase):
         """Put a node under another (None = top level), at ``position`` among its new siblings."""
         code = self.code(ref)
         parent_obj = self.code(parent) if parent is not None else None
-        if parent_obj is not None and (parent_obj.id == code.id or parent_obj.id in self._descendants(code.id)):
+        if parent_obj is not None and (parent_obj.id == code.id or parent_obj.id in self.descendant_ids(code.id)):
             raise QualbenchError(f"cannot move '{code.name}' under '{parent_obj.name}': "
                                  "a node cannot go under itself or its own descendants")
         parent_id = parent_obj.id if parent_obj else None
@@ -85,7 +86,7 @@ class CodebookMixin(ProjectBase):
             raise QualbenchError("nothing to merge: name at least one code to merge into another")
         if any(s.id == target.id for s in srcs):
             raise QualbenchError(f"cannot merge '{target.name}' into itself")
-        blocked = [s.name for s in srcs if target.id in self._descendants(s.id)]
+        blocked = [s.name for s in srcs if target.id in self.descendant_ids(s.id)]
         if blocked:
             raise QualbenchError(f"cannot merge '{blocked[0]}' into its own descendant '{target.name}'")
         moved = collapsed = 0

@@ -86,7 +86,7 @@ class QuotesMixin(ProjectBase):
     def node_code_ids(self, ref: str | int) -> list[int]:
         """The node itself and every code below it."""
         root = self.code(ref).id
-        return [root, *sorted(self._descendants(root))]
+        return [root, *sorted(self.descendant_ids(root))]
 
     def quotes(self, ref: str | int, *, coder: str | None = None) -> list[Quote]:
         """Every quote of a node (and the codes below it) in the analysis set, in document order."""

@@ -773,10 +773,12 @@ def _definition(row: dict) -> list:
 
 # -- part: agreement report -------------------------------------------------------------------
 
-STAT_HEADERS = {"percent_agreement": "Agreement (%)", "cohen_kappa": "Cohen's κ", "fleiss_kappa": "Fleiss' κ",
+STAT_HEADERS = {"percent_agreement": "Agreement (%)", "cohen_kappa": "Cohen's κ",
+                "mean_pairwise_cohen_kappa": "Light's κ", "fleiss_kappa": "Fleiss' κ",
                 "krippendorff_alpha": "Krippendorff's α", "gwet_ac1": "Gwet's AC1",
                 "brennan_prediger": "Brennan–Prediger κ"}
-STAT_NAMES = {"percent_agreement": "percent agreement", "cohen_kappa": "Cohen's κ", "fleiss_kappa": "Fleiss' κ",
+STAT_NAMES = {"percent_agreement": "percent agreement", "cohen_kappa": "Cohen's κ",
+              "mean_pairwise_cohen_kappa": "Light's κ (mean pairwise Cohen's κ)", "fleiss_kappa": "Fleiss' κ",
               "krippendorff_alpha": "Krippendorff's α", "gwet_ac1": "Gwet's AC1",
               "brennan_prediger": "Brennan–Prediger κ", "kappa": "κ"}
 
@@ -826,8 +828,7 @@ def _in_codebook_order(project, frame):
 
 def _unit_table(doc, frame, section) -> None:
     from ..analysis.agreement import reading
-    from ..analysis.intercoder import STATISTICS
-
+    STATISTICS = [c for c in frame.columns if c in STAT_HEADERS]
     writer = TableWriter(doc, ["Code", "Units", *(STAT_HEADERS[s] for s in STATISTICS)],
                          (5.2, 1.6, *([2.4] * len(STATISTICS))), usable_width(section))
     first_overall = True
@@ -880,6 +881,8 @@ def _short_reading(text: str) -> str:
 
 def agreement_method(result: dict) -> str:
     """The method paragraph under the agreement table: level, unit, coders, n, readings."""
+    from ..analysis.agreement import percent_text
+
     coders = " and ".join(result["coders"])
     docs = len(result["documents"])
     level = result["level"]
@@ -887,7 +890,8 @@ def agreement_method(result: dict) -> str:
         base = "the coded segment" if result.get("basis") == "segment" else "the union of both segments"
         text = (f"Codings by {coders} in the {docs} documents both coded were compared by segment matching: a "
                 f"segment counts as agreed when the other coder applied the same code to a segment overlapping "
-                f"at least {result['threshold']:.0%} of {base}. Agreement (%) = agreed segments / all segments "
+                f"at least {percent_text(result['threshold'])} of {base}. Agreement (%) = agreed segments / all "
+                "segments "
                 "of both coders; κ corrects for chance as 1 / the number of codes (Brennan–Prediger).")
     else:
         pooled = result.get("overall_pooled", {})
@@ -909,6 +913,9 @@ def agreement_method(result: dict) -> str:
     text += " — marks a value that is undefined (for instance 0/0 when neither coder used a code); why is listed below."
     if result.get("excluded_documents"):
         text += f" Not compared (not coded by every coder): {', '.join(result['excluded_documents'])}."
+    if result.get("unused_codes"):
+        text += (" Codes applied by neither coder in these documents (not compared, not in the overall rows): "
+                 f"{', '.join(result['unused_codes'])}.")
     return text
 
 

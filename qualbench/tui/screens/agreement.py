@@ -31,6 +31,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 
+from ...analysis.agreement import percent_text
 from ...analysis.intercoder import UNITS
 from ...errors import QualbenchError
 from ..dialogs.agreement_span import SpanEditor
@@ -236,7 +237,8 @@ class AgreementScreen(Screen):
 
     def _show_table(self) -> None:
         table = self.query_one(AgreementTable)
-        table.show(build_rows(self.result, self._progress()), self.result["level"])
+        table.show(build_rows(self.result, self._progress()), self.result["level"],
+                   many_coders=len(self.result["coders"]) > 2)
         left_out = len(self.result.get("excluded_documents") or [])
         self.query_one("#agreement-legend", Static).update(legend(self.app, left_out))
         self._show_detail()
@@ -280,7 +282,7 @@ class AgreementScreen(Screen):
             if self.level == "unit":
                 text.append(f", {self.unit}s")
             if self.level == "segment":
-                text.append(f", overlap ≥ {self.threshold:.0%} of the {'segment' if self.basis == 'segment' else 'union'}"
+                text.append(f", overlap ≥ {percent_text(self.threshold)} of the {'segment' if self.basis == 'segment' else 'union'}"
                             " (t, o)")
             if self.data is not None:
                 done = sum(1 for i in self.data.items if i.decision)

@@ -30,7 +30,9 @@ STAT_COLUMNS = [("percent_agreement", "%agr"), ("cohen_kappa", "Cohen"),
                 ("brennan_prediger", "B-P"), ("settled", "settled")]
 SEGMENT_COLUMNS = [("agreements", "agree"), ("disagreements", "disagr"), ("total", "total"),
                    ("percent_agreement", "%agr"), ("kappa", "κ"), ("settled", "settled")]
-LONG_NAMES = {"percent_agreement": "% agreement", "cohen_kappa": "Cohen's κ", "fleiss_kappa": "Fleiss' κ",
+LIGHT_COLUMN = ("mean_pairwise_cohen_kappa", "Light")  # replaces Cohen's for 3+ coders
+LONG_NAMES = {"percent_agreement": "% agreement", "cohen_kappa": "Cohen's κ",
+              "mean_pairwise_cohen_kappa": "Light's κ (mean pairwise Cohen)", "fleiss_kappa": "Fleiss' κ",
               "krippendorff_alpha": "Krippendorff's α", "gwet_ac1": "Gwet's AC1",
               "brennan_prediger": "Brennan–Prediger κ", "kappa": "κ (chance = 1/codes)"}
 RELIABLE, TENTATIVE = 0.800, 0.667
@@ -127,17 +129,22 @@ class AgreementTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.rows_data: list[Row] = []
         self.level = "unit"
+        self.many_coders = False
         self.sort_key: str | None = None  # None: codebook order
         self.sort_reverse = False
 
     # -- filling ---------------------------------------------------------------------------
     @property
     def columns_spec(self) -> list[tuple[str, str]]:
-        return SEGMENT_COLUMNS if self.level == "segment" else STAT_COLUMNS
+        if self.level == "segment":
+            return SEGMENT_COLUMNS
+        return [LIGHT_COLUMN if key == "cohen_kappa" and self.many_coders else (key, head)
+                for key, head in STAT_COLUMNS]
 
-    def show(self, rows: list[Row], level: str) -> None:
+    def show(self, rows: list[Row], level: str, many_coders: bool = False) -> None:
         keep = self.current_key()
         self.level = level
+        self.many_coders = many_coders
         if self.sort_key not in ("code", *(k for k, _ in self.columns_spec)):
             self.sort_key = None  # the column sorted on is not at this level
         self.rows_data = rows
