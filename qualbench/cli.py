@@ -369,26 +369,43 @@ def codebook_move(code: str, under: str | None, reason: str, coder: str | None, 
     click.echo(f"Moved {code} under {under or 'the top level'}.")
 
 
+def _replay(project_dir: Path | None, coder: str | None, yes: bool, verb: str) -> None:
+    """Undo or redo: say what it will change, ask first when that is a lot of work."""
+    from .errors import UndoError
+    project = _open(project_dir)
+    actor = coder or project.settings.default_coder
+    preview = project.next_undo(actor) if verb == "undo" else project.next_redo(actor)
+    if preview is None:
+        anyone = project.next_undo(None) if verb == "undo" else project.next_redo(None)
+        hint = (f"; the latest change that can be {verb}ne is by {anyone.event.actor} "
+                f"(use --coder {anyone.event.actor})") if anyone is not None else ""
+        raise UndoError(f"nothing to {verb} by {actor}{hint}")
+    if preview.bulk and not yes:
+        if not sys.stdin.isatty():
+            raise QualbenchError(f"this would {preview.text(verb)}; add --yes to do it")
+        click.confirm(f"This will {preview.text(verb)}. Go on?", abort=True, err=True)
+    (project.undo if verb == "undo" else project.redo)(actor)
+    click.echo(f"{'Undid' if verb == 'undo' else 'Redid'}: {preview.text(verb)[len(verb) + 1:]}.")
+
+
 @main.command()
 @PROJECT_OPTION
 @click.option("--coder", help="Whose last change to undo (default: the project's default coder).")
+@click.option("--yes", is_flag=True, help="Do not ask before undoing a large change (e.g. an import).")
 @friendly_errors
-def undo(project_dir: Path, coder: str | None) -> None:
-    """Undo the last change (coding, memo, code operation) — the same stack as the workbench."""
-    project = _open(project_dir)
-    ev = project.undo(coder or project.settings.default_coder)
-    click.echo(f"Undid {ev.action} of {ev.at[:19].replace('T', ' ')}.")
+def undo(project_dir: Path, coder: str | None, yes: bool) -> None:
+    """Undo the last change (coding, memo, code operation, import) — the same stack as the workbench."""
+    _replay(project_dir, coder, yes, "undo")
 
 
 @main.command()
 @PROJECT_OPTION
 @click.option("--coder", help="Whose undone change to redo (default: the project's default coder).")
+@click.option("--yes", is_flag=True, help="Do not ask before redoing a large change.")
 @friendly_errors
-def redo(project_dir: Path, coder: str | None) -> None:
+def redo(project_dir: Path, coder: str | None, yes: bool) -> None:
     """Redo the last undone change."""
-    project = _open(project_dir)
-    ev = project.redo(coder or project.settings.default_coder)
-    click.echo(f"Redid {ev.action} of {ev.at[:19].replace('T', ' ')}.")
+    _replay(project_dir, coder, yes, "redo")
 
 
 @main.command()

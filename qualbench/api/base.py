@@ -70,6 +70,17 @@ class ProjectBase:
             f"SELECT * FROM events WHERE undoable = 1 AND undone_at IS NOT NULL AND id > ? {where} "
             "ORDER BY undone_at DESC, id ASC LIMIT 1", [last_done, *params])
 
+    def next_undo(self, actor: str | None = None):
+        """What :meth:`undo` would undo now (an :class:`~.undo_text.UndoPreview`), or None."""
+        from .undo_text import UndoPreview, rows_touched
+        row = self._undo_candidate(actor)
+        return None if row is None else UndoPreview(_to_event(row), rows_touched(row["ops"]))
+
+    def next_redo(self, actor: str | None = None):
+        from .undo_text import UndoPreview, rows_touched
+        row = self._redo_candidate(actor)
+        return None if row is None else UndoPreview(_to_event(row), rows_touched(row["ops"]))
+
     def can_undo(self, actor: str | None = None) -> bool:
         return self._undo_candidate(actor) is not None
 
@@ -81,8 +92,11 @@ class ProjectBase:
         with self.store.write() as ch:
             row = self._undo_candidate(actor)
             if row is None:
-                raise UndoError("nothing to undo")
-            ch.apply(json.loads(row["ops"]), inverse=True)
+                raise UndoError("nothing to undo" + (f" by {actor}" if actor else ""))
+            try:
+                ch.apply(json.loads(row["ops"]), inverse=True)
+            except UndoError as exc:
+                raise UndoError(self._blocked_by(row, exc)) from None
             self.db["events"].update(row["id"], {"undone_at": now()})
             self._log_replay(row, "undo", actor)
         return self._event(row["id"])
@@ -91,11 +105,30 @@ class ProjectBase:
         with self.store.write() as ch:
             row = self._redo_candidate(actor)
             if row is None:
-                raise UndoError("nothing to redo")
-            ch.apply(json.loads(row["ops"]), inverse=False)
+                raise UndoError("nothing to redo" + (f" by {actor}" if actor else ""))
+            try:
+                ch.apply(json.loads(row["ops"]), inverse=False)
+            except UndoError as exc:
+                raise UndoError(self._blocked_by(row, exc)) from None
             self.db["events"].update(row["id"], {"undone_at": None})
             self._log_replay(row, "redo", actor)
         return self._event(row["id"])
+
+    def _blocked_by(self, row: dict, exc: UndoError) -> str:
+        """Why an undo cannot run, in the user's words: which later change got in the way."""
+        from .undo_text import describe
+        where = getattr(exc, "where", None)
+        if where is not None:
+            table, pk = where
+            for later in self.store.query(
+                    "SELECT * FROM events WHERE id > ? AND undoable = 1 AND undone_at IS NULL ORDER BY id",
+                    [row["id"]]):
+                if any(op["table"] == table and (op.get("id") == pk or (op.get("row") or {}).get("id") == pk)
+                       for op in json.loads(later["ops"] or "[]")):
+                    ev = _to_event(later)
+                    return (f"cannot undo {describe(_to_event(row))}: {describe(ev)} by {ev.actor} "
+                            f"({ev.at[:16].replace('T', ' ')}) changed the same data later; undo that first")
+        return f"cannot undo {describe(_to_event(row))}: the same data was changed later; undo that first"
 
     def _log_replay(self, row: dict, what: str, actor: str | None) -> None:
         self.db["events"].insert({

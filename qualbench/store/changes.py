@@ -83,20 +83,26 @@ class ChangeSet:
             if kind == "insert":
                 row = op["row"]
                 if self._row(table, row["id"]) is not None:
-                    raise UndoError(f"cannot restore {table} {row['id']}: it exists again")
+                    raise _conflict(table, row["id"])
                 self.db[table].insert(row)
             elif kind == "delete":
                 row = op["row"]
                 current = self._row(table, row["id"])
                 if current is None or current != row:
-                    raise UndoError(
-                        f"{table} {row['id']} was changed by a later action; undo that first")
+                    raise _conflict(table, row["id"])
                 self.db.execute(f"DELETE FROM [{table}] WHERE id = ?", [row["id"]])
             else:
                 expect, target = (op["after"], op["before"]) if inverse else (op["before"], op["after"])
                 current = self._row(table, op["id"])
                 if current is None or any(current.get(k) != v for k, v in expect.items()):
-                    raise UndoError(
-                        f"{table} {op['id']} was changed by a later action; undo that first")
+                    raise _conflict(table, op["id"])
                 sets = ", ".join(f"[{k}] = ?" for k in target)
                 self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*target.values(), op["id"]])
+
+
+def _conflict(table: str, pk: int) -> UndoError:
+    """A row is not as this change left it: a later change touched it. ``where`` lets the
+    project name that change to the user instead of a table and an id."""
+    exc = UndoError(f"{table} {pk} was changed by a later action; undo that first")
+    exc.where = (table, pk)
+    return exc

@@ -10,15 +10,8 @@ import functools
 from contextlib import contextmanager
 from typing import Iterator
 
+from ..api.undo_text import describe  # noqa: F401  (the screens' one name for it)
 from ..errors import QualbenchError
-from ..model import Event
-
-_ACTIONS = {
-    "coding.add": "coding", "coding.remove": "removing a coding", "coding.update": "changing a coding",
-    "coding.memo": "a coding memo", "memo.set": "a memo", "code.create": "creating a code",
-    "code.rename": "renaming a code", "code.update": "editing a code",
-    "codebook.import": "a codebook import", "codings.import": "a codings import",
-}
 
 
 @contextmanager
@@ -28,13 +21,6 @@ def reported(node) -> Iterator[None]:
         yield
     except QualbenchError as exc:
         node.app.notify(str(exc), severity="error", title="Not done")
-
-
-def describe(event: Event) -> str:
-    what = _ACTIONS.get(event.action, event.action)
-    s = event.summary
-    detail = s.get("code") or s.get("name") or s.get("to") or s.get("document") or ""
-    return f"{what} ({detail})" if detail else what
 
 
 def guarded(method):

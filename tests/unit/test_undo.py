@@ -73,7 +73,7 @@ def test_overtaken_undo_is_refused_and_changes_nothing(coded, digest):
     c = coded.add_coding("P01", "Sleep", "ann", 0, 8)
     coded.update_coding(c.id, end=12, actor="bob")  # someone else changed it since
     before = digest(coded)
-    with pytest.raises(UndoError, match="changed by a later action"):
+    with pytest.raises(UndoError, match="changed the same data later"):
         coded.undo("ann")
     assert digest(coded) == before
 
