@@ -37,7 +37,21 @@ class CodesMixin(ProjectBase):
 
     # -- reading ----------------------------------------------------------------------
     def codes(self) -> list[Code]:
-        return [Code(**r) for r in self.store.query(f"SELECT {_CODE_COLS} FROM codes ORDER BY position, id")]
+        """Every node of the codebook in tree order (depth first, siblings by position): a
+        theme, its first category, that category's codes, the next category … — the order
+        in which the agreement table, the joint display and the exports list them."""
+        rows = [Code(**r) for r in self.store.query(f"SELECT {_CODE_COLS} FROM codes ORDER BY position, id")]
+        children: dict[int | None, list[Code]] = {}
+        for c in rows:
+            children.setdefault(c.parent_id, []).append(c)
+        known = {c.id for c in rows}
+        out: list[Code] = []
+        stack = list(reversed([c for c in rows if c.parent_id is None or c.parent_id not in known]))
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(children.get(node.id, [])))
+        return out
 
     def code(self, ref: str | int) -> Code:
         if isinstance(ref, int):
