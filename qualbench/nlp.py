@@ -103,7 +103,7 @@ def segment_spans(texts: Sequence[str], language: str = "en", model: str = "",
     result = []
     for text, sents in zip(texts, starts):
         segs = []
-        sents = [s for s in sents if s[0] < len(text)] or [(0, "")]
+        sents = _keep_brackets_whole(text, [s for s in sents if s[0] < len(text)] or [(0, "")])
         for k, (start, lemmas) in enumerate(sents):
             seg_start = 0 if k == 0 else start
             seg_end = sents[k + 1][0] if k + 1 < len(sents) else len(text)
@@ -111,6 +111,33 @@ def segment_spans(texts: Sequence[str], language: str = "en", model: str = "",
                 segs.append(Segment(seg_start, seg_end, lemmas))
         result.append(segs)
     return result
+
+
+_OPENERS = {"[": "]", "(": ")"}
+
+
+def _keep_brackets_whole(text: str, sents: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Move a sentence start that falls inside ``[…]`` or ``(…)`` back to the bracket.
+
+    The sentencizer hangs punctuation after a full stop onto the sentence before, so
+    "If I slept. [laughs] My husband…" came out as "If I slept. [" + "laughs] My
+    husband…", and "[name] slept" as "… [" + "name] slept". Transcribers' annotations and
+    pseudonymisation placeholders are one token to a reader: the bracket opens the next
+    sentence instead.
+    """
+    out: list[tuple[int, str]] = []
+    for k, (start, lemmas) in enumerate(sents):
+        if k and out:
+            prev = out[-1][0]
+            tail = text[prev:start]
+            for opener, closer in _OPENERS.items():
+                i = tail.rfind(opener)
+                if i > 0 and closer not in tail[i:] and closer in text[start:start + 80]:
+                    start = prev + i
+                    break
+        if not out or start > out[-1][0]:
+            out.append((start, lemmas))
+    return out
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -29,3 +29,16 @@ def test_long_text_is_chunked_and_still_tiles():
 def test_lemma_query_and_trim():
     assert lemma_query(["walking", "helped"]) == ["walk", "help"]
     assert trim_span("  hi there \n", 0, 12) == (2, 10)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("If I slept. [laughs] My husband says I can talk. Fine.",
+     ["If I slept. ", "[laughs] My husband says I can talk. ", "Fine."]),
+    ("She was there. [daughter] slept here on the sofa. Yes.",
+     ["She was there. ", "[daughter] slept here on the sofa. ", "Yes."]),
+    ("Okay. (laughs) Right.", ["Okay. ", "(laughs) Right."]),
+    ("We went to [city]. It was far.", ["We went to [city]. ", "It was far."]),
+])
+def test_bracketed_annotations_and_placeholders_stay_whole(text, expected):
+    (segs,) = segment_spans([text])
+    assert [text[s.start:s.end] for s in segs] == expected
