@@ -413,24 +413,43 @@ def redo(project_dir: Path, coder: str | None, yes: bool) -> None:
 @click.option("--coders", required=True, help="The two coders to reconcile, e.g. coder_a,coder_b.")
 @click.option("--start", is_flag=True, help="Copy every agreed coding into the consensus set first.")
 @click.option("--code", help="Only this code (or node).")
-@click.option("--open-only", is_flag=True, help="List only disagreements not yet settled.")
+@click.option("--list", "list_items", is_flag=True, help="List every disagreement, not only the counts per code.")
+@click.option("--open-only", is_flag=True, help="With --list: only disagreements not yet settled.")
 @friendly_errors
-def reconcile(project_dir: Path, coders: str, start: bool, code: str | None, open_only: bool) -> None:
-    """Disagreements between two coders and how many are settled (settle them in the workbench)."""
+def reconcile(project_dir: Path, coders: str, start: bool, code: str | None, list_items: bool,
+              open_only: bool) -> None:
+    """Disagreements between two coders and how many are settled (settle them in the workbench, F4)."""
     names = _split(coders) or []
     if len(names) != 2:
         raise QualbenchError("--coders needs exactly two coders, e.g. coder_a,coder_b")
     project = _open(project_dir)
     a, b = names
+    project.check_coder_pair(a, b)
     if start:
         n = project.start_consensus(a, b, actor=project.settings.default_coder)
-        click.echo(f"Copied {n} agreed codings to the consensus set.")
-    items = project.disagreements(a, b, code=code, include_settled=not open_only)
-    done, total = project.reconciliation_progress(a, b, code=code)
-    click.echo(f"{done} of {total} disagreements settled.")
+        click.echo(f"Copied {n} agreed coding{'s' * (n != 1)} to the consensus set.")
+    items = project.disagreements(a, b, code=code)
+    done = sum(1 for d in items if d.decision)
+    click.echo(f"{done} of {len(items)} disagreements between {a} and {b} settled.")
+    per_code: dict[str, list[int]] = {c.name: [0, 0] for c in project.codes()}
     for d in items:
-        state = d.decision or "open"
-        click.echo(f"  {d.document:<6} {d.code:<32} {d.kind:<9} [{d.start}, {d.end})  {state}")
+        counts = per_code.setdefault(d.code, [0, 0])
+        counts[0] += bool(d.decision)
+        counts[1] += 1
+    if not list_items:
+        per_code = {name: counts for name, counts in per_code.items() if counts[1]}
+        if per_code:
+            width = max(len(c) for c in per_code) + 2
+            for name, (settled, total) in per_code.items():
+                click.echo(f"  {name:<{width}}{settled:>4} of {total:<4} settled")
+            click.echo("Settle them in the workbench (F4); --list shows each one.")
+        return
+    for d in items:
+        if open_only and d.decision:
+            continue
+        where = f"{d.start:,}–{d.end:,}"
+        click.echo(f"  {d.document:<8} {d.code:<32} {d.kind_text(a, b):<18} {where:<15} "
+                   f"{d.decision or 'open'}")
 
 
 # Commands that live in their own modules; imported last because they import from here.

@@ -43,6 +43,12 @@ class Disagreement:
     def key(self) -> tuple[int, int, int, int]:
         return (self.document_id, self.code_id, self.start, self.end)
 
+    def kind_text(self, coder_a: str, coder_b: str) -> str:
+        """'boundaries', 'only coder_a' or 'only coder_b' — how the kind reads to a person."""
+        if self.kind == "boundary":
+            return "boundaries"
+        return f"only {coder_a if self.kind == 'only_a' else coder_b}"
+
 
 def clusters(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]]):
     """Group spans of both coders into overlap-connected clusters: [(start, end, A, B)]."""
@@ -93,12 +99,22 @@ class ReconcileMixin(ProjectBase):
                                         s, e, tuple(sorted(a)), tuple(sorted(b)), decision))
         return out
 
+    def check_coder_pair(self, coder_a: str, coder_b: str) -> None:
+        """Both coders exist and differ — checked before anything is written."""
+        for name in (coder_a, coder_b):
+            self.coder_id(name)  # a clear error for an unknown coder
+            if name == CONSENSUS:
+                raise QualbenchError("the consensus set is what reconciling writes; compare two coders")
+        if coder_a == coder_b:
+            raise QualbenchError(f"reconciling needs two different coders, not {coder_a} twice")
+
     def reconciliation_progress(self, coder_a: str, coder_b: str, *, code: str | int | None = None) -> tuple[int, int]:
         items = self.disagreements(coder_a, coder_b, code=code)
         return sum(1 for d in items if d.decision), len(items)
 
     def start_consensus(self, coder_a: str, coder_b: str, *, actor: str | None = None) -> int:
         """Copy every agreed coding (identical span, same code, both coders) to consensus."""
+        self.check_coder_pair(coder_a, coder_b)
         consensus_id = self.ensure_coder(CONSENSUS, kind="consensus")
         have = {(c.document_id, c.code_id, c.start, c.end) for c in self.codings(coder=CONSENSUS)}
         a = {(c.document_id, c.code_id, c.start, c.end): c for c in self.codings(coder=coder_a)}
