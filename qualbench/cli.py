@@ -287,7 +287,9 @@ def codebook_export(file: Path, project_dir: Path, force: bool) -> None:
         raise QualbenchError("exists; use --force to overwrite", source=file)
     project = _open(project_dir)
     project.export_codebook(file)
-    click.echo(f"Wrote {len(project.codes())} codes to {file}.")
+    counts = project.status()
+    click.echo(f"Wrote {counts['themes']} themes, {counts['categories']} categories and {counts['codes']} codes "
+               f"to {file}.")
 
 
 @codebook.command(name="import")
@@ -313,7 +315,8 @@ def codebook_history(project_dir: Path) -> None:
     if frame.empty:
         click.echo("No codebook changes yet.")
         return
-    click.echo(frame.to_string(index=False, max_colwidth=70))
+    from .report_text import history_text
+    click.echo(history_text(frame))
 
 
 @codebook.command(name="similar")
@@ -323,8 +326,13 @@ def codebook_history(project_dir: Path) -> None:
 @friendly_errors
 def codebook_similar(project_dir: Path, min_name: float, min_overlap: float) -> None:
     """Suggest codes to merge: similar names or heavily overlapping codings."""
+    from .report_text import similar_text
     frame = _open(project_dir).similar_codes(min_name=min_name, min_overlap=min_overlap)
-    click.echo(frame.to_string(index=False) if not frame.empty else "No similar codes.")
+    if frame.empty:
+        click.echo("No similar codes.")
+        return
+    click.echo(similar_text(frame))
+    click.echo("Merge a pair with: qualbench codebook merge SOURCE --into TARGET --reason '...'")
 
 
 @codebook.command(name="merge")

@@ -61,7 +61,9 @@ class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, Files
             "segments": q("SELECT COUNT(*) FROM segments"),
             "participants": q("SELECT COUNT(*) FROM participants"),
             "coders": q("SELECT COUNT(*) FROM coders"),
-            "codes": q("SELECT COUNT(*) FROM codes"),
+            "themes": q("SELECT COUNT(*) FROM codes WHERE kind = 'theme'"),
+            "categories": q("SELECT COUNT(*) FROM codes WHERE kind = 'category'"),
+            "codes": q("SELECT COUNT(*) FROM codes WHERE kind = 'code'"),
             "codings": q("SELECT COUNT(*) FROM codings"),
         }
 

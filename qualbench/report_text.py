@@ -74,3 +74,23 @@ def _readings(result: dict) -> list[str]:
     for stat, why in (pooled.get("undefined") or {}).items():
         out.append(f"  {stat}: undefined — {why}")
     return out
+
+
+def history_text(frame) -> str:
+    """The codebook history as a reader wants it: one change per line, the reason under it."""
+    lines = []
+    for r in frame.itertuples():
+        flag = "  (undone)" if r.undone else ""
+        lines.append(f"{r.date[:16]}  {r.coder:<12} {r.what}{flag}")
+        if r.reason:
+            lines.append(f"{'':<30}why: {r.reason}")
+    return "\n".join(lines)
+
+
+def similar_text(frame) -> str:
+    """Merge candidates, best first: the score, the pair, and why they were suggested."""
+    lines = []
+    for r in frame.itertuples():
+        lines.append(f"{r.score:.2f}  {r.code_a}  ⇄  {r.code_b}")
+        lines.append(f"      {r.why}")
+    return "\n".join(lines)
