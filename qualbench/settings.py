@@ -34,7 +34,10 @@ default_coder = "{coder}"
 # Blind mode: a coder sees only their own codings. "auto" = on when two or more
 # human coders exist.
 blind_mode = "auto"
-# After reconciliation, analyses and exports use the "consensus" coder if it has codings.
+# Whose codings analyses, quotes and exports count (where an interview is not reconciled).
+# Empty = the human coder with the most codings; the output always names who was counted.
+analysis_coder = ""
+# Reconciled interviews (consensus codings, no open disagreement) count their consensus.
 prefer_consensus = true
 
 [import]
@@ -80,6 +83,7 @@ class Settings:
     default_coder: str = "coder_a"
     blind_mode: str = "auto"
     prefer_consensus: bool = True
+    analysis_coder: str = ""
     participant_pattern: str = r"P\d+"
     roles: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_ROLES.items()})
     id_column: str = ""
@@ -122,6 +126,7 @@ def load(folder: Path) -> Settings:
     s.default_coder = proj.get("default_coder", s.default_coder)
     s.blind_mode = str(proj.get("blind_mode", s.blind_mode)).lower()
     s.prefer_consensus = bool(proj.get("prefer_consensus", s.prefer_consensus))
+    s.analysis_coder = str(proj.get("analysis_coder", s.analysis_coder)).strip()
     s.participant_pattern = imp.get("participant_pattern", s.participant_pattern)
     for role in ("interviewer", "participant"):
         if role in spk:

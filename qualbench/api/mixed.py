@@ -64,7 +64,7 @@ class MixedMethodsMixin(ProjectBase):
         if not self.analysis_set(chosen).codings:
             with_codings = [c["name"] for c in self.coders() if self._mixed_n_codings(c["name"])]
             raise QualbenchError(
-                f"{'coder' if coder else 'the default coder'} '{chosen}' has no codings"
+                f"{'coder' if coder else 'the analysis coder'} '{chosen}' has no codings"
                 + (f"; choose one with --coder ({', '.join(with_codings)})" if with_codings
                    else " and nobody else has any yet"))
         return chosen

@@ -6,8 +6,8 @@ never two coders counted twice:
 * an interview that is fully reconciled — it has ``consensus`` codings and no open
   disagreement between the coders that were reconciled — counts its consensus codings
   (when ``prefer_consensus`` is on, the default);
-* every other interview counts the chosen coder's codings (``coder``, else the project's
-  default coder, else the human coder with the most codings).
+* every other interview counts the chosen coder's codings (``coder``, else
+  ``analysis_coder`` from qualbench.toml, else the human coder with the most codings).
 
 So a team that double-coded 10 of 28 interviews and reconciled them analyses the 10
 consensus versions plus the main coder's 18 — and a half-finished reconciliation never
@@ -41,15 +41,19 @@ class AnalysisSet:
 
 class QuotesMixin(ProjectBase):
     def default_analysis_coder(self) -> str:
-        """The project's default coder if it has codings, else the busiest human coder."""
+        """``analysis_coder`` from qualbench.toml, else the human coder with the most codings.
+
+        Not the default coder: that is who is typing in the workbench. One stray coding by
+        the default coder must not swap every analysis over to their one coding."""
+        chosen = self.settings.analysis_coder
+        if chosen:
+            self.coder_id(chosen)  # a clear error for a name that is not a coder
+            return chosen
         counts = {r["name"]: r["n"] for r in self.store.query(
             "SELECT k.name, COUNT(c.id) AS n FROM coders k LEFT JOIN codings c ON c.coder_id = k.id "
             "WHERE k.kind = 'human' GROUP BY k.id")}
-        default = self.settings.default_coder
-        if counts.get(default):
-            return default
         busiest = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0))
-        return busiest[0] if busiest[1] else default
+        return busiest[0] if busiest[1] else self.settings.default_coder
 
     def reconciled_documents(self) -> set[int]:
         """Interviews with consensus codings and no open disagreement left."""

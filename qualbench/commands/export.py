@@ -29,8 +29,9 @@ def _size(path: Path) -> str:
 OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                              help="File to write (default: exports/<what>-<timestamp>.<ext> in the project).")
 FORCE_OPTION = click.option("--force", is_flag=True, help="Overwrite --output if it already exists.")
-CODER_OPTION = click.option("--coder", help="Coding set for quotes and counts (default: consensus if the "
-                                            "project has one, else every coder, identical spans once).")
+CODER_OPTION = click.option("--coder", help="Whose codings quotes and counts use where an interview is not "
+                                            "reconciled (default: analysis_coder in qualbench.toml, else the "
+                                            "coder with most codings); reconciled interviews use consensus.")
 TABLE_CODER_OPTION = click.option("--coder", help="Only this coder's codings in the codings table (default: "
                                                   "every coder); the coding set for quotes, codebook counts "
                                                   "and the joint display.")

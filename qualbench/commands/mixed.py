@@ -146,7 +146,7 @@ def crosstab_text(cross) -> str:
 @click.option("--by", default="responder", show_default=True,
               help="Columns: responder, responder_class, would_repeat, a categorical attribute, "
                    "or two joined by × (e.g. responder×would_repeat).")
-@click.option("--coder", help="Whose codings count (default: consensus if it has codings, else the default coder).")
+@click.option("--coder", help="Whose codings count where an interview is not reconciled (default: analysis_coder in qualbench.toml, else the coder with most codings; reconciled interviews count their consensus).")
 @FORMAT_OPTION
 @friendly_errors
 def joint(project_dir: Path, rows: str, by: str, coder: str | None, fmt: str) -> None:
@@ -202,7 +202,7 @@ def joint(project_dir: Path, rows: str, by: str, coder: str | None, fmt: str) ->
 @click.option("--permutations", default=1000, show_default=True,
               help="Random interview orders for the permutation check (0 to skip).")
 @click.option("--seed", default=2020, show_default=True, help="Seed of the random orders (same seed, same result).")
-@click.option("--coder", help="Whose codings count (default: consensus if it has codings, else the default coder).")
+@click.option("--coder", help="Whose codings count where an interview is not reconciled (default: analysis_coder in qualbench.toml, else the coder with most codings; reconciled interviews count their consensus).")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the curves to FILE (.png, .svg or .pdf) with matplotlib.")
 @click.option("--force", is_flag=True, help="Overwrite the --plot FILE if it exists.")
