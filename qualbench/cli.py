@@ -163,19 +163,22 @@ def tui(project_dir: Path, coder: str | None, review: bool) -> None:
 
 @main.command()
 @click.option("--path", "target", type=click.Path(path_type=Path),
-              help="Build the demo project here (default: a fresh folder in the temp dir).")
-@click.option("--no-tui", is_flag=True, help="Build it and print the study summary instead.")
+              help="Where the demo project lives (default: ~/.cache/qualbench/demo, or under $XDG_CACHE_HOME).")
+@click.option("--fresh", is_flag=True, help="Delete the demo project and build it again.")
+@click.option("--no-tui", is_flag=True, help="Build (or reopen) it and print the study summary instead.")
 @friendly_errors
-def demo(target: Path | None, no_tui: bool) -> None:
-    """Build the synthetic iMCS demo study and open it."""
-    from .demo import build_demo, demo_summary_lines
-    project = build_demo(target, echo=lambda m: click.echo(m, err=True))
+def demo(target: Path | None, fresh: bool, no_tui: bool) -> None:
+    """Build the synthetic iMCS demo study (or reopen it) and open the workbench on it."""
+    from .demo import demo_summary_lines, open_or_build_demo
+    project, _ = open_or_build_demo(target, fresh=fresh, echo=lambda m: click.echo(m, err=True))
     if no_tui:
         for line in demo_summary_lines(project):
             click.echo(line)
         return
     from .tui.app import run
     run(project)
+    click.echo(f"The demo study is in {project.path} — 'qualbench demo' opens it again, "
+               f"or: cd {project.path} && qualbench", err=True)
 
 
 @main.command()
