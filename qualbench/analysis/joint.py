@@ -39,8 +39,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import false_discovery_control, fisher_exact
-from scipy.stats.contingency import odds_ratio
 
 from .summary import Groups, pct_text
 
@@ -89,6 +87,9 @@ def subtree_nodes(codes: Iterable, kind: str) -> list[Node]:
 
 def pair_test(a_with: int, a_n: int, b_with: int, b_n: int) -> PairTest:
     """Fisher p and conditional-MLE odds ratio (exact 95% CI) for group a vs group b."""
+    from scipy.stats import fisher_exact  # SciPy only when a test runs: the CLI starts faster
+    from scipy.stats.contingency import odds_ratio
+
     if a_n == 0 or b_n == 0:
         return PairTest(math.nan, math.nan, math.nan, math.nan)
     table = [[a_with, a_n - a_with], [b_with, b_n - b_with]]
@@ -103,6 +104,8 @@ def pair_test(a_with: int, a_n: int, b_with: int, b_n: int) -> PairTest:
 
 def bh_adjust(pvalues: Iterable[float]) -> list[float]:
     """Benjamini–Hochberg adjusted p-values; NaN (untested rows) stay NaN and do not count."""
+    from scipy.stats import false_discovery_control
+
     values = np.asarray(list(pvalues), dtype=float)
     out = np.full(values.shape, np.nan)
     tested = ~np.isnan(values)
