@@ -11,7 +11,9 @@ Statistics, as clinical journals expect them:
 * categories: n (%) with the group's N as denominator; participants without a value
   are a "missing" level, so the percentages of a group add up to 100;
 * numbers: mean ± SD (sample SD, n − 1) and median [min–max], over the participants
-  with a value (n in the ``n`` column); a "missing" row when anyone lacks a value.
+  with a value (n in the ``n`` column); a "missing" row when anyone lacks a value;
+* a category every participant shares (the pain scale, say) is not a row of 100%s but a
+  sentence under the table (``frame.attrs["constant"]``, :func:`constant_note`).
 
 No tests are computed here: with groups of 3 to 17 participants a column of p-values
 under Table 1 invites reading baseline differences as findings (CONSORT advises
@@ -46,15 +48,31 @@ def table1(participants: pd.DataFrame, groups: Groups, attribute_types: dict[str
             for g, ids in columns.items()]
     grouped = {c.casefold() for c in _grouping_columns(groups)}
     indexed = participants.set_index("participant") if len(participants) else participants
+    constant: dict[str, str] = {}
     for name, kind in list(attribute_types.items()) + [(k, "number") for k in DERIVED]:
         if name.casefold() in grouped or name not in participants.columns:
             continue
         label = DERIVED.get(name, name)
+        values = indexed[name] if len(indexed) else pd.Series(dtype=object)
+        if kind == "category" and len(values) > 1 and values.notna().all() and values.nunique() == 1:
+            # Every participant the same (e.g. the pain scale): a sentence, not rows of 100%.
+            constant[label] = str(values.iloc[0])
+            continue
         if kind == "category":
             rows += _category_rows(label, indexed[name] if len(indexed) else pd.Series(dtype=object), columns)
         elif kind == "number":
             rows += _number_rows(label, indexed[name] if len(indexed) else pd.Series(dtype=float), columns)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame.attrs["constant"] = constant
+    return frame
+
+
+def constant_note(frame: pd.DataFrame) -> str:
+    """'Same for every participant: pain_scale NRS 0-10.' (or '' when none is)."""
+    constant = frame.attrs.get("constant") or {}
+    if not constant:
+        return ""
+    return "Same for every participant: " + "; ".join(f"{k} {v}" for k, v in constant.items()) + "."
 
 
 def _grouping_columns(groups: Groups) -> list[str]:

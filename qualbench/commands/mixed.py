@@ -109,6 +109,9 @@ def summary(project_dir: Path, by: str, fmt: str) -> None:
         rows.append([f"  {line}"] + cells)
     click.echo(render(["characteristic"] + list(wide.columns), rows, wrap_first=36))
     click.echo("n (%) for categories (% of the column's n); mean ± SD and median [range] for numbers.")
+    from ..analysis.table1 import constant_note
+    if constant_note(table):
+        click.echo(constant_note(table))
     click.echo("")
     click.echo(crosstab_text(cross))
 

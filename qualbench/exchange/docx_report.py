@@ -935,11 +935,10 @@ def _undefined_lines(result: dict) -> list[str]:
 # -- part: participant characteristics (Table 1) ----------------------------------------------
 
 def part_participants(doc, project, opt: ReportOptions, ctx: _Context) -> None:
-    if not hasattr(project, "table1"):
-        raise Unavailable("Table 1 needs the mixed-methods API (p.table1()), not in this version")
-    from ..analysis.table1 import table1_wide
+    from ..analysis.table1 import constant_note, table1_wide
 
-    wide = table1_wide(project.table1(by=opt.by))
+    table = project.table1(by=opt.by)
+    wide = table1_wide(table)
     if wide.empty:
         raise Unavailable("no participants: import the participant table first")
     section = start_part(doc, ctx, landscape=opt.landscape or len(wide.columns) > 5, page=opt.page)
@@ -961,7 +960,8 @@ def part_participants(doc, project, opt: ReportOptions, ctx: _Context) -> None:
               "participants with a value; 'missing' counts those without. Responder status from the percent "
               f"pain reduction ({s.baseline} to {s.follow_up}), scheme {s.responder_scheme}; participants "
               "without a follow-up score have no outcome and form their own column. No tests: with groups this "
-              "small, baseline differences are described, not tested.", label="Note. ")
+              "small, baseline differences are described, not tested. " + constant_note(table),
+         label="Note. ")
 
 
 def _group_title(by: str) -> str:
@@ -981,8 +981,6 @@ def _grouped(wide) -> list[tuple[str, list]]:
 # -- part: joint display ----------------------------------------------------------------------
 
 def part_joint(doc, project, opt: ReportOptions, ctx: _Context) -> None:
-    if not hasattr(project, "joint"):
-        raise Unavailable("the joint display needs the mixed-methods API (p.joint()), not in this version")
     from ..analysis.joint import joint_wide
 
     kwargs = {"coder": opt.coder} if opt.coder else {}

@@ -102,16 +102,13 @@ def codebook_table(project, coder: str | None = None) -> pd.DataFrame:
 
 
 def joint_table(project, *, rows: str = "theme", by: str = "responder", coder: str | None = None) -> pd.DataFrame:
-    if not hasattr(project, "joint"):
-        raise QualbenchError("the joint display needs the mixed-methods API (p.joint()), not in this version")
     return project.joint(rows=rows, by=by, **({"coder": coder} if coder else {}))
 
 
 def build_tables(project, what, *, coder: str | None = None, nodes=None, per_code: int = DEFAULT_PER_CODE,
                  max_words: int | None = DEFAULT_MAX_WORDS, labels: SourceLabels | None = None,
                  by: str = "responder", joint_rows: str = "theme") -> dict[str, pd.DataFrame]:
-    """The tables asked for, by name, in :data:`TABLES` order. With "all", the joint
-    display is left out (not an error) when the project has no mixed-methods API."""
+    """The tables asked for, by name, in :data:`TABLES` order."""
     names = resolve_tables(what)
     builders = {
         "codings": lambda: codings_table(project, coder),
@@ -121,13 +118,7 @@ def build_tables(project, what, *, coder: str | None = None, nodes=None, per_cod
         "participants": project.participants,
         "joint": lambda: joint_table(project, rows=joint_rows, by=by, coder=coder),
     }
-    wants_all = "all" in ([what] if isinstance(what, str) else [str(w) for w in what])
-    out = {}
-    for name in names:
-        if name == "joint" and wants_all and not hasattr(project, "joint"):
-            continue
-        out[name] = builders[name]()
-    return out
+    return {name: builders[name]() for name in names}
 
 
 # -- writers ----------------------------------------------------------------------------------

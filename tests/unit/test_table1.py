@@ -80,3 +80,12 @@ def test_percent_rounds_half_up_and_empty_groups():
     assert cell(t, "sex", "female", "non-responder") == "0"
     assert cell(t, "age", "mean ± SD", "non-responder") == "—"
     assert cell(t, "age", "mean ± SD", "responder") == "50.0 ± —"   # one value: no SD
+
+
+def test_a_category_every_participant_shares_is_a_sentence_not_rows(project, write):
+    from qualbench.analysis.table1 import constant_note
+    project.import_participants(write("p.csv", "participant,sex,pain_scale,pain_baseline,pain_2y\n"
+                                               "P01,female,NRS 0-10,8,4\nP02,male,NRS 0-10,8,7\n"))
+    t = project.table1()
+    assert "pain_scale" not in set(t.variable) and "sex" in set(t.variable)
+    assert constant_note(t) == "Same for every participant: pain_scale NRS 0-10."
