@@ -84,25 +84,66 @@ def init(folder: Path, title: str | None, language: str, coder: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @PROJECT_OPTION
 @click.option("--participant", help="Link every imported document to this participant (e.g. P07).")
-@click.option("--as-new-version", is_flag=True, help="Import a changed file as a new version.")
+@click.option("--as-new-version", is_flag=True,
+              help="Import a changed file as a new version; its codings and memos move to it.")
 @click.option("--skip-bad", is_flag=True, help="Import the good files and list the bad ones.")
+@click.option("--recursive", is_flag=True, help="For a folder: also import the transcripts in its sub-folders.")
 @friendly_errors
 def import_(files: tuple[Path, ...], project_dir: Path, participant: str | None,
-            as_new_version: bool, skip_bad: bool) -> None:
-    """Import transcripts (.txt, .docx, .vtt, .srt) in one transaction."""
+            as_new_version: bool, skip_bad: bool, recursive: bool) -> None:
+    """Import transcripts (.txt, .docx, .vtt, .srt; a folder for all inside it) in one transaction."""
     from .progress import cli_progress
     project = _open(project_dir)
-    with cli_progress("Importing", enabled=len(files) > 3) as progress:
-        report = project.import_files(files, participant=participant, as_new_version=as_new_version,
-                                      skip_bad=skip_bad, progress=progress)
+    folders = [f for f in files if f.is_dir()]
+    several = len(files) > 1 or bool(folders)
+    # A bar only on a terminal: piped, it would leave an empty line before the messages.
+    bar = (len(files) > 3 or bool(folders)) and sys.stderr.isatty()
+    try:
+        with cli_progress("Importing", enabled=bar) as progress:
+            report = project.import_files(files, participant=participant, as_new_version=as_new_version,
+                                          skip_bad=skip_bad, recursive=recursive, progress=progress)
+    except ValidationError:
+        raise
+    except QualbenchError as exc:
+        if not several or (len(files) == 1 and exc.source == str(files[0])):
+            raise
+        raise QualbenchError(f"{exc.message} — nothing was imported; fix the file or use --skip-bad",
+                             source=exc.source) from None
+    if several or report.failed:
+        for name in report.imported:
+            click.echo(f"imported {name} ({Path(report.files[name]).name})")
     for name, why in report.skipped:
         click.echo(f"skipped {name}: {why}")
     for path, error in report.failed:
-        _fail(error)
+        click.echo(f"skipped {error if error.startswith(path) else f'{path}: {error}'}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for c in report.carried:
+        memos = f" and {c.memos} document memo(s)" if c.memos else ""
+        if not c.unplaced:
+            click.echo(f"{c.document}: carried {c.codings} codings{memos} to version {c.to_version}.")
+            continue
+        click.echo(f"{c.document}: carried {c.codings} codings{memos} to version {c.to_version}; "
+                   f"{len(c.unplaced)} could not be placed (left on version {c.from_version}):")
+        for line in c.unplaced:
+            click.echo(f"  {line}")
+    for c in report.carried:
+        if c.settlements_left:
+            click.echo(f"{c.document}: {c.settlements_left} settled disagreement(s) stayed on version "
+                       f"{c.from_version}; settle them again on version {c.to_version}.")
+    if report.copied:
+        click.echo(f"Copied {len(report.copied)} source file(s) into the project's transcripts/ folder.")
+        for source, copy in report.copied:
+            if Path(copy).name != Path(source).name:
+                click.echo(f"  {Path(source).name} saved as {copy} (a different file of that name is there)")
     click.echo(f"Imported {len(report.imported)} document(s): {report.words:,} words, "
                f"{report.segments:,} segments.")
     if report.failed:
-        sys.exit(1)
+        if not report.imported:
+            _fail(f"nothing was imported: {len(report.failed)} file(s) had a problem (listed above)")
+            sys.exit(1)
+        click.echo(f"{len(report.failed)} file(s) had a problem and were skipped (listed above); "
+                   f"the other {len(report.imported)} were imported.")
 
 
 @main.group()
@@ -253,10 +294,18 @@ def codings_import(file: Path, project_dir: Path) -> None:
     project = _open(project_dir)
     if file.suffix.lower() in (".yaml", ".yml"):
         result = project.import_coding_file(file)
-        click.echo(f"Imported {result['codings']} codings by {result['coder']} in {result['documents']} documents.")
+        head = f"Imported {result['codings']} codings by {result['coder']} in {result['documents']} documents"
     else:
         result = project.import_codings_csv(file)
-        click.echo(f"Imported {result['codings']} codings by {', '.join(result['coders'])}.")
+        head = f"Imported {result['codings']} codings by {', '.join(result['coders']) or 'nobody'}"
+    extra = [f"{result['already_present']} already present"] if result["already_present"] else []
+    if result["duplicates"]:
+        extra.append(f"{result['duplicates']} listed twice in the file")
+    click.echo(head + (f"; {', '.join(extra)}." if extra else "."))
+    for old, new in result["renamed"]:
+        click.echo(f"  code '{old}' read as '{new}' (its name since)")
+    for line in result["memos_updated"]:
+        click.echo(f"  {line}")
 
 
 @codings.command(name="export")
@@ -266,12 +315,16 @@ def codings_import(file: Path, project_dir: Path) -> None:
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @friendly_errors
 def codings_export(file: Path, project_dir: Path, coder: str | None, force: bool) -> None:
-    """Export codings to FILE (.csv)."""
+    """Export the codings of each document's latest version to FILE (.csv)."""
     if file.exists() and not force:
         raise QualbenchError("exists; use --force to overwrite", source=file)
     project = _open(project_dir)
     n = project.export_codings_csv(file, coder=coder)
     click.echo(f"Wrote {n} codings to {file}.")
+    old = project.old_version_codings(coder=coder)
+    if old:
+        click.echo(f"Not written: {old} coding(s) left on old document versions "
+                   "(only the latest version of each document is exported).")
 
 
 @main.group()

@@ -17,6 +17,10 @@ than once::
 Matching is exact first; failing that, it tolerates differences in whitespace, straight
 vs curly quotes and dash variants, never anything else. A quote that cannot be found is
 an error naming it — the importer never guesses a place.
+
+:func:`reanchor` applies the same idea to a new version of a document: a coding's exact
+text is looked up in the new text (the occurrence nearest the coding's old relative
+position), then with whitespace normalised; otherwise it is not placed at all.
 """
 from __future__ import annotations
 
@@ -48,8 +52,12 @@ def read_anchored(path: Path) -> tuple[str, list[AnchoredCoding]]:
     path = Path(path)
     if not path.is_file():
         raise InputFileError("no such file", source=path)
+    raw = path.read_bytes()
     try:
-        data = yaml.safe_load(normalise(decode_bytes(path.read_bytes(), path)))
+        data = yaml.safe_load(normalise(decode_bytes(raw, path)))
+    except InputFileError as exc:
+        from .transcripts import with_position
+        raise with_position(exc, raw) from None
     except yaml.YAMLError as exc:
         raise InputFileError(f"not valid YAML ({exc})", source=path) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -93,6 +101,44 @@ def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | 
         if n == occurrence:
             return m.start(), m.end()
     return None
+
+
+def reanchor(old_text: str, new_text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``old_text[start:end]`` is in ``new_text``, or None.
+
+    The exact text first, taking the occurrence nearest the old relative position (a
+    quote such as "yes" occurs many times); failing that, the same words with any
+    whitespace between them (a re-wrapped line). Nothing looser: a coding moved to a
+    merely similar passage would be a silent error in the analysis.
+    """
+    quote = old_text[start:end]
+    if not quote.strip():
+        return None
+    target = start / max(len(old_text), 1) * len(new_text)
+    best = None
+    pos = new_text.find(quote)
+    while pos >= 0:
+        if best is None or abs(pos - target) < abs(best - target):
+            best = pos
+        elif pos > target:
+            break  # every later occurrence is further away
+        pos = new_text.find(quote, pos + 1)
+    if best is not None:
+        return best, best + len(quote)
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in quote.split()))
+    found = None
+    for m in pattern.finditer(new_text):
+        if found is None or abs(m.start() - target) < abs(found[0] - target):
+            found = (m.start(), m.end())
+        elif m.start() > target:
+            break
+    return found
+
+
+def first_words(text: str, n: int = 8) -> str:
+    """The first ``n`` words of a quote, for a message ("I could not sleep at all …")."""
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
 
 
 def write_anchored(path: Path, coder: str, rows: list[tuple[str, str, str, int, str]]) -> None:

@@ -6,19 +6,31 @@ code-point spans of that text. Plain-text sources keep their text as received; W
 subtitle sources are rendered to plain text once (one paragraph per turn, subtitle turns
 prefixed ``[hh:mm:ss] Speaker:``) so the stored text reads like a transcript and exports
 to REFI-QDA as is.
+
+:func:`expand_paths` turns the paths a user gives (files and folders) into the files an
+import reads. Decoding errors carry the line and column of the bad byte besides its
+offset, because that is what a text editor can take one to.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputFileError
 from ..textnorm import decode_bytes, normalise, read_text_file
-from .speakers import RoleMap, accepted_labels, match_label, parse_timestamp
+from .speakers import (
+    RoleMap,
+    accepted_labels,
+    looks_like_name,
+    match_label,
+    parse_timestamp,
+)
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx",
              ".vtt": "vtt", ".srt": "srt"}
@@ -52,26 +64,122 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def unsupported_reason(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a transcript, judged by its name; None if it can."""
+    if path.suffix.lower() in SUPPORTED:
+        return None
+    if not path.suffix:
+        return "has no file extension (use .txt, .docx, .vtt or .srt)"
+    return f"unsupported file type '{path.suffix}' (use .txt, .docx, .vtt or .srt)"
+
+
 def read_transcript(path: Path, roles: RoleMap) -> ParsedTranscript:
     """Read one transcript file; raise InputFileError naming the file on any problem."""
     path = Path(path)
-    fmt = SUPPORTED.get(path.suffix.lower())
-    if fmt is None:
-        raise InputFileError(
-            f"unsupported file type '{path.suffix}' (use .txt, .docx, .vtt or .srt)", source=path)
+    if path.is_dir():
+        raise InputFileError("is a folder (import a folder's files by giving the folder)", source=path)
+    if not path.exists() and not path.suffix:
+        raise InputFileError("no such file or folder", source=path)
+    reason = unsupported_reason(path)
+    if reason:
+        raise InputFileError(reason, source=path)
     if not path.is_file():
         raise InputFileError("no such file", source=path)
+    fmt = SUPPORTED[path.suffix.lower()]
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    if fmt == "txt":
-        text, turns = parse_plain_text(read_text_file(path), roles)
-    elif fmt == "docx":
-        text, turns = parse_plain_text(_docx_text(path), roles)
-    else:
-        text, turns = _read_subtitles(path, data, fmt, roles)
+    try:
+        if fmt == "txt":
+            text, turns = parse_plain_text(read_text_file(path), roles)
+        elif fmt == "docx":
+            text, turns = parse_plain_text(_docx_text(path), roles)
+        else:
+            text, turns = _read_subtitles(path, data, fmt, roles)
+    except InputFileError as exc:
+        raise with_position(exc, data) from None
     if not turns:
         raise InputFileError("no text found in the file", source=path)
     return ParsedTranscript(path.stem, str(path), fmt, sha, text, turns)
+
+
+def expand_paths(paths: Iterable[Path | str], *, recursive: bool = False
+                 ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files an import of ``paths`` reads, and the folder entries it passes over.
+
+    A file is taken as given (a wrong type is an error when it is read). A folder gives
+    its supported files sorted by file name (P01, P02 … wherever they sit) — its
+    sub-folders' too with ``recursive`` — and
+    lists every other file as skipped, so a participant table or a PDF lying beside the
+    transcripts is not a reason to refuse the whole folder. Hidden files and Office lock
+    files (``~$P01.docx``) are passed over silently. A file named twice is read once.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    for path in map(Path, paths):
+        if not path.is_dir():
+            add(path)
+            continue
+        entries = path.rglob("*") if recursive else path.iterdir()
+        found = 0
+        for entry in sorted(entries, key=lambda e: (e.name.casefold(), e.relative_to(path).parts)):
+            rel = entry.relative_to(path).parts
+            if any(part.startswith((".", "~$")) for part in rel) or not entry.is_file():
+                continue
+            reason = unsupported_reason(entry)
+            if reason:
+                skipped.append((str(entry), f"not a transcript: {reason}"))
+                continue
+            add(entry)
+            found += 1
+        if not found:
+            where = "or its sub-folders " if recursive else ""
+            hint = "" if recursive or not any(e.is_dir() for e in path.iterdir()) else (
+                "; use --recursive to include its sub-folders")
+            raise InputFileError(f"no transcripts (.txt, .docx, .vtt, .srt) in this folder {where}"
+                                 f"to import{hint}", source=path)
+    return files, skipped
+
+
+def with_position(exc: InputFileError, data: bytes) -> InputFileError:
+    """Add the line and column (1-based, in characters) to a "not valid UTF-8 at byte N"
+    error, so the researcher can find the bad character in an editor."""
+    pos = bad_utf8_offset(data)
+    if pos is None or f"at byte {pos}" not in exc.message:
+        return exc
+    line, column = line_column(data, pos)
+    where = f" on line {line}, column {column}"
+    m = re.search(rf"at byte {pos}(?: \(0x[0-9A-F]+\))?", exc.message)
+    message = exc.message[:m.end()] + where + exc.message[m.end():]
+    return type(exc)(message, source=exc.source)
+
+
+def bad_utf8_offset(data: bytes) -> int | None:
+    """Byte offset of the first byte that is not UTF-8 (after a UTF-8 BOM), or None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return None  # UTF-16/32 text: its errors are not about UTF-8 bytes
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return skip + exc.start
+    return None
+
+
+def line_column(data: bytes, pos: int) -> tuple[int, int]:
+    """1-based line and column of byte ``pos`` of UTF-8 ``data`` (CR, LF or CRLF lines)."""
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    before = data[skip:pos].decode("utf-8", errors="replace")
+    before = before.replace("\r\n", "\n").replace("\r", "\n")
+    last = before.rfind("\n")
+    return before.count("\n") + 1, len(before) - last
 
 
 # -- plain text -----------------------------------------------------------------------
@@ -168,6 +276,8 @@ def _docx_table_rows(tbl) -> list[str]:
 
 _TAG = re.compile(r"<[^>]*>")
 _VOICE = re.compile(r"^<v(?:\.[\w.\-]+)?[ \t]+([^>]+)>")
+# A speaker's name alone on a cue's first line: one to four words, no sentence punctuation.
+_NAME_LINE = re.compile(r"^[^\W\d_][\w.'’\-]*(?: [^\W\d_][\w.'’\-]*){0,3}$")
 
 
 def _read_subtitles(path: Path, data: bytes, fmt: str, roles: RoleMap) -> tuple[str, list[Turn]]:
@@ -184,18 +294,7 @@ def _read_subtitles(path: Path, data: bytes, fmt: str, roles: RoleMap) -> tuple[
     except (MalformedFileError, ValueError, IndexError) as exc:
         kind = "WebVTT" if fmt == "vtt" else "SubRip (.srt)"
         raise InputFileError(f"not a valid {kind} file ({exc})", source=path) from None
-    cues = []
-    for cap in captions:
-        body = cap.raw_text.strip()
-        voice = _VOICE.match(body)
-        speaker = voice.group(1).strip() if voice else None
-        plain = html.unescape(_TAG.sub("", body)).replace("\n", " ").strip()
-        if speaker is None:
-            m = match_label(plain)
-            if m and (roles.is_known(m.name)):
-                speaker, plain = m.name, plain[m.end:].strip()
-        if plain:
-            cues.append((speaker, plain, parse_timestamp(cap.start), parse_timestamp(cap.end)))
+    cues = _cue_speakers(captions, roles)
     if not cues:
         raise InputFileError("no cues with text found", source=path)
     # Consecutive cues of one speaker form one turn; an unlabelled cue continues the
@@ -218,6 +317,64 @@ def _read_subtitles(path: Path, data: bytes, fmt: str, roles: RoleMap) -> tuple[
         parts.append(prefix + body)
         pos += len(prefix) + len(body) + 2
     return normalise("\n\n".join(parts)), turns
+
+
+def _cue_speakers(captions, roles: RoleMap) -> list[tuple[str | None, str, float, float]]:
+    """(speaker, text, start, end) per cue with text.
+
+    A cue names its speaker in one of three ways: a voice tag (``<v Jan Jansen>``, WebVTT
+    and Teams), a ``Name:`` prefix (Zoom, most transcription services, .srt), or the name
+    alone on the cue's first line (some Teams and Otter exports). A voice tag is always a
+    speaker. A ``Name:`` prefix is one if the settings know the label, it starts two or
+    more cues, or it looks like a person's name ("Jan Jansen", "Dr. Smith") — a caption
+    rarely starts with "First Last:" otherwise, while "Honestly: ..." stays speech. A
+    first line alone is a name only if the settings know it, or it is name-like and
+    starts two or more cues: a two-line caption's first line is usually just speech.
+    """
+    raw = []
+    for cap in captions:
+        body = cap.raw_text.strip()
+        voice = _VOICE.match(body)
+        plain = html.unescape(_TAG.sub("", body)).replace("\n", " ").strip()
+        candidate = None
+        if voice:
+            candidate = ("voice", voice.group(1).strip(), plain)
+        elif plain:
+            m = match_label(plain)
+            lines = [ln.strip() for ln in html.unescape(_TAG.sub("", body)).split("\n") if ln.strip()]
+            if m:
+                candidate = ("label", m.name, plain[m.end:].strip())
+            elif len(lines) >= 2 and _NAME_LINE.match(lines[0]):
+                candidate = ("line", lines[0], " ".join(lines[1:]))
+        raw.append((candidate, plain, parse_timestamp(cap.start), parse_timestamp(cap.end)))
+    counts: dict[tuple[str, str], int] = {}
+    for candidate, *_ in raw:
+        if candidate:
+            key = (candidate[0], candidate[1].casefold())
+            counts[key] = counts.get(key, 0) + 1
+
+    def accepted(kind: str, name: str) -> bool:
+        n = counts[(kind, name.casefold())]
+        if kind == "voice":
+            return True
+        if kind == "label":
+            return roles.is_known(name) or n >= 2 or looks_like_name(name)
+        return roles.is_known(name) or (n >= 2 and looks_like_name(name, min_words=1))
+
+    cues: list[tuple[str | None, str, float, float]] = []
+    pending: str | None = None   # a cue holding only a name gives it to the next cue
+    for candidate, plain, t0, t1 in raw:
+        speaker = None
+        if candidate and accepted(candidate[0], candidate[1]):
+            speaker, plain = candidate[1], candidate[2]
+        if not plain:
+            pending = speaker or pending
+            continue
+        if speaker is None and pending:
+            speaker = pending
+        pending = None
+        cues.append((speaker, plain, t0, t1))
+    return cues
 
 
 def _hms(seconds: float) -> str:

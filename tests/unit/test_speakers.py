@@ -63,3 +63,30 @@ def test_turn_spans_exclude_labels_and_surrounding_whitespace():
     text = "I:   Question one?  \n\nP: Answer\nspanning lines.\n\n"
     _, turns = parse_plain_text(text, ROLES)
     assert [text[t.start:t.end] for t in turns] == ["Question one?", "Answer\nspanning lines."]
+
+
+@pytest.mark.parametrize("speakers, participant, roles, unknown, inferred", [
+    (["I", "P", "I"], None, {"I": "interviewer", "P": "participant"}, [], None),
+    (["I", "Anna"], None, {"I": "interviewer", "Anna": "participant"}, [], "Anna"),
+    (["Interviewer", "Anna", "Partner"], None,
+     {"Interviewer": "interviewer", "Anna": "participant", "Partner": "other"}, [], "Anna"),
+    (["Dr. Smith", "Anna"], None, {"Dr. Smith": "other", "Anna": "other"}, ["Dr. Smith", "Anna"], None),
+    (["I", "Anna", "Bob"], None, {"I": "interviewer", "Anna": "other", "Bob": "other"}, ["Anna", "Bob"], None),
+    (["I", "P", "Anna"], None, {"I": "interviewer", "P": "participant", "Anna": "other"}, ["Anna"], None),
+    (["I", "P07"], "P07", {"I": "interviewer", "P07": "participant"}, [], None),
+    ([None, None], None, {}, [], None),
+])
+def test_assign_roles(speakers, participant, roles, unknown, inferred):
+    from qualbench.exchange.speakers import assign_roles
+    got = assign_roles(speakers, ROLES, participant)
+    assert (got.roles, got.unknown, got.inferred) == (roles, unknown, inferred)
+
+
+@pytest.mark.parametrize("label, single, expected", [
+    ("Jan Jansen", False, True), ("Dr. Smith", False, True), ("Anna de Vries", False, True),
+    ("Honestly", False, False), ("Anna", True, True), ("I was awake", False, False),
+    ("Yes Really.", False, False),
+])
+def test_looks_like_name(label, single, expected):
+    from qualbench.exchange.speakers import looks_like_name
+    assert looks_like_name(label, min_words=1 if single else 2) is expected
