@@ -156,14 +156,33 @@ def participants() -> None:
 @PROJECT_OPTION
 @friendly_errors
 def participants_import(file: Path, project_dir: Path) -> None:
-    """Import or update participants from FILE (.csv or .xlsx)."""
+    """Import or update participants from FILE (.csv or .xlsx).
+
+    Every changed value is listed (participant, column, old -> new); warnings (a
+    participant without an interview, text in a numeric column, an outcome column not
+    found) go to stderr and do not stop the import.
+    """
+    shown = 20
     project = _open(project_dir)
     result = project.import_participants(file)
+    for note in result["notes"]:
+        click.echo(note)
     types = ", ".join(f"{k} ({v})" for k, v in result["columns"].items())
-    click.echo(f"Participants: {result['added']} added, {result['updated']} updated. Columns: {types}.")
+    click.echo(f"Participants: {result['added']} added, {result['updated']} updated, "
+               f"{result['unchanged']} unchanged. Columns: {types}.")
+    changes = result["changes"]
+    if changes:
+        click.echo(f"Changed values ({len(changes)}):")
+        for c in changes[:shown]:
+            old, new = ("(empty)" if v is None else v for v in (c["old"], c["new"]))
+            click.echo(f"  {c['participant']} {c['column']}: {old} -> {new}")
+        if len(changes) > shown:
+            click.echo(f"  and {len(changes) - shown} more")
     if result["documents_without_participant"]:
         click.echo("Documents whose participant is not in the table: "
                    + ", ".join(result["documents_without_participant"]))
+    for warning in result["warnings"]:
+        click.echo(f"qualbench: warning: {file}: {warning}", err=True)
 
 
 @participants.command(name="list")
@@ -176,8 +195,10 @@ def participants_list(project_dir: Path) -> None:
     if df.empty:
         click.echo("No participants yet (qualbench participants import FILE).")
         return
-    cols = [c for c in ["participant", project.settings.baseline, project.settings.follow_up,
-                        "pct_reduction", "responder_class", "would_repeat_answer"] if c in df.columns]
+    by_key = {" ".join(str(c).split()).casefold(): c for c in df.columns}   # as the import matches headers
+    wanted = ["participant", project.settings.baseline, project.settings.follow_up,
+              "pct_reduction", "responder_class", "would_repeat_answer"]
+    cols = [by_key[k] for k in (" ".join(c.split()).casefold() for c in wanted) if k in by_key]
     click.echo(df[cols].to_string(index=False, float_format=lambda x: f"{x:.1f}"))
 
 

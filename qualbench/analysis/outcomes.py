@@ -23,6 +23,7 @@ for the first three schemes, ≥ 30 % (moderate or better) for IMMPACT.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -84,13 +85,27 @@ def scheme_classes(scheme: str, *, thresholds=None, labels=None, responder_from=
             for lab, low in zip(labels, bounds)]
 
 
+MISSING_MARKERS = frozenset({"", "nan", "na", "n/a"})
+_DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
 def to_number(value) -> Fraction | None:
-    """A score as an exact number; None for missing. Raises ValueError for non-numbers."""
+    """A score as an exact number; None for missing. Raises ValueError for non-numbers.
+
+    Text must be a plain decimal with a point or a comma ("4.5", "4,5", " 7 "): Fraction's
+    own syntax would also take "1/2" or "1e1", which in a pain column are typing errors.
+    """
     if value is None:
         return None
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, float):
+        return None if value != value else Fraction(str(value))
     text = str(value).strip()
-    if text == "" or text.lower() in ("nan", "na", "n/a"):
+    if text.casefold() in MISSING_MARKERS:
         return None
+    if not _DECIMAL.match(text):
+        raise ValueError(f"not a number: {text!r}")
     return Fraction(text.replace(",", "."))
 
 

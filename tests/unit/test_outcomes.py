@@ -4,7 +4,7 @@ from fractions import Fraction
 import pytest
 
 from qualbench.analysis.outcomes import (
-    SCHEMES, classify, percent_reduction, scheme_classes, yes_no)
+    SCHEMES, classify, percent_reduction, scheme_classes, to_number, yes_no)
 from qualbench.errors import QualbenchError
 
 
@@ -74,3 +74,17 @@ def test_yes_no(raw, out):
 def test_yes_no_rejects_maybe():
     with pytest.raises(ValueError):
         yes_no("maybe")
+
+
+@pytest.mark.parametrize("raw, out", [("4.5", Fraction(9, 2)), ("4,5", Fraction(9, 2)), (" 7 ", Fraction(7)),
+                                      (".5", Fraction(1, 2)), ("-1", Fraction(-1)), ("n/a", None), ("", None),
+                                      (None, None), (4.2, Fraction("4.2")), (3, Fraction(3))])
+def test_to_number_reads_plain_decimals(raw, out):
+    assert to_number(raw) == out
+
+
+@pytest.mark.parametrize("raw", ["1/2", "1e1", "4-5", "4,5,6", "1_000", "inf", "eight", "4 5"])
+def test_to_number_refuses_what_is_not_a_plain_decimal(raw):
+    # Fraction() itself would take "1/2", "1e1" and "1_000": in a pain column those are typos.
+    with pytest.raises(ValueError):
+        to_number(raw)

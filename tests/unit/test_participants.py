@@ -38,12 +38,12 @@ def test_every_problem_is_listed_with_row_numbers_and_nothing_written(project, w
     with pytest.raises(ValidationError) as exc:
         project.import_participants(write("bad.csv", bad))
     lines = exc.value.lines()
-    assert lines == [
+    assert lines == [  # in row order, then column order
         "{}: row 3: duplicate participant id 'P01' (first in row 2)".format(exc.value.source),
-        "{}: row 6: empty participant id".format(exc.value.source),
         "{}: row 4: pain_baseline 11 is outside the NRS scale 0-10".format(exc.value.source),
         "{}: row 5: pain_baseline 'eight' is not a number".format(exc.value.source),
         "{}: row 5: would_repeat 'maybe' is not yes/no".format(exc.value.source),
+        "{}: row 6: empty participant id".format(exc.value.source),
     ]
     assert digest(project) == before
 
