@@ -3,6 +3,11 @@
 Responders are counted among participants with a defined outcome (N = those with both
 scores and a non-zero baseline); would-repeat among those who answered. Nothing here is
 typed in: change the scheme in ``qualbench.toml`` and the figures follow.
+
+The sample is the interviewed participants: a participant table often lists the whole
+cohort (everyone implanted), but an interview study reports on those it interviewed. Rows
+with no interview are named and left out of the figures — once any interview is linked to
+a participant; before that, the table is all there is.
 """
 from __future__ import annotations
 
@@ -33,17 +38,20 @@ class StudySummary:
     would_repeat: Count
     deceased: int
     scheme: str
+    not_interviewed: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
-        rows = [("Interviews", self.interviews), ("Participants", self.participants),
-                ("With a pain outcome", self.with_outcome),
-                (f"Responders ({self.scheme})", self.responders), ("Non-responders", self.non_responders),
-                ("Would undergo it again", self.would_repeat), ("Deceased", self.deceased)]
+        rows = [("Interviews", self.interviews), ("Participants", self.participants)]
+        if self.not_interviewed:
+            rows.append(("Not interviewed (left out)", ", ".join(self.not_interviewed)))
+        rows += [("With a pain outcome", self.with_outcome),
+                 (f"Responders ({self.scheme})", self.responders), ("Non-responders", self.non_responders),
+                 ("Would undergo it again", self.would_repeat), ("Deceased", self.deceased)]
         return [f"{label + ':':<28}{value}" for label, value in rows]
 
 
 def study_summary(project) -> StudySummary:
-    df = project.participants()
+    df, not_interviewed = project.sample()
     docs = project.documents()
     with_outcome = df[df["responder"] != "no outcome"] if not df.empty else df
     n_out = len(with_outcome)
@@ -55,7 +63,7 @@ def study_summary(project) -> StudySummary:
         responders=Count(n_resp, n_out), non_responders=Count(n_out - n_resp, n_out),
         would_repeat=Count(n_yes, len(answered)),
         deceased=int(df["deceased"].sum()) if not df.empty else 0,
-        scheme=project.settings.responder_scheme)
+        scheme=project.settings.responder_scheme, not_interviewed=tuple(not_interviewed))
 
 
 def pct_text(value: float) -> str:
@@ -72,7 +80,8 @@ def summary_dict(summary: StudySummary) -> dict:
     return {"interviews": summary.interviews, "participants": summary.participants,
             "with_outcome": summary.with_outcome, "scheme": summary.scheme,
             "responders": count(summary.responders), "non_responders": count(summary.non_responders),
-            "would_repeat": count(summary.would_repeat), "deceased": summary.deceased}
+            "would_repeat": count(summary.would_repeat), "deceased": summary.deceased,
+            "not_interviewed": list(summary.not_interviewed)}
 
 
 # -- participant groups (columns of Table 1 and of joint displays) ------------------------

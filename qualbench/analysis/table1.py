@@ -68,11 +68,16 @@ def table1(participants: pd.DataFrame, groups: Groups, attribute_types: dict[str
 
 
 def constant_note(frame: pd.DataFrame) -> str:
-    """'Same for every participant: pain_scale NRS 0-10.' (or '' when none is)."""
+    """'Same for every participant: pain_scale NRS 0-10.' and who was left out as not
+    interviewed (or '' when neither applies)."""
+    parts = []
     constant = frame.attrs.get("constant") or {}
-    if not constant:
-        return ""
-    return "Same for every participant: " + "; ".join(f"{k} {v}" for k, v in constant.items()) + "."
+    if constant:
+        parts.append("Same for every participant: " + "; ".join(f"{k} {v}" for k, v in constant.items()) + ".")
+    left_out = frame.attrs.get("not_interviewed") or []
+    if left_out:
+        parts.append(f"Not interviewed, so not in the table: {', '.join(left_out)}.")
+    return " ".join(parts)
 
 
 def _grouping_columns(groups: Groups) -> list[str]:

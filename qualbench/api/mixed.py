@@ -91,10 +91,26 @@ class MixedMethodsMixin(ProjectBase):
                            class_labels=[c.label for c in self.responder_classes()])
 
     # -- Table 1 -------------------------------------------------------------------------
-    def table1(self, by: str = "responder") -> pd.DataFrame:
-        """Participant characteristics by group and overall; see :mod:`qualbench.analysis.table1`."""
+    def sample(self) -> tuple[pd.DataFrame, list[str]]:
+        """(the participants an interview study reports on, the labels left out).
+
+        Once any interview is linked to a participant, the sample is the participants with
+        an interview; a table of the whole cohort adds rows nobody was interviewed for.
+        Before any link exists, the table is all there is."""
         df = self.participants()
-        return table1_frame(df, self._mixed_groups(by, df), self.attributes())
+        linked = {d.participant.casefold() for d in self.documents() if d.participant}
+        if not linked or df.empty:
+            return df, []
+        interviewed = df["participant"].astype(str).str.casefold().isin(linked)
+        return df[interviewed].reset_index(drop=True), df.loc[~interviewed, "participant"].astype(str).tolist()
+
+    def table1(self, by: str = "responder") -> pd.DataFrame:
+        """Participant characteristics of the sample (:meth:`sample`) by group and overall;
+        see :mod:`qualbench.analysis.table1`."""
+        df, left_out = self.sample()
+        frame = table1_frame(df, self._mixed_groups(by, df), self.attributes())
+        frame.attrs["not_interviewed"] = left_out
+        return frame
 
     # -- joint displays ----------------------------------------------------------------------
     def _mixed_interviewed(self, coder: str) -> tuple[pd.DataFrame, dict, list, dict, list[str]]:

@@ -89,3 +89,17 @@ def test_a_category_every_participant_shares_is_a_sentence_not_rows(project, wri
     t = project.table1()
     assert "pain_scale" not in set(t.variable) and "sex" in set(t.variable)
     assert constant_note(t) == "Same for every participant: pain_scale NRS 0-10."
+
+
+def test_the_sample_is_the_interviewed_participants(project, write):
+    from qualbench.analysis.summary import study_summary
+    project.import_files([write("P01.txt", "I: Hello?\nP: Hello.\n"), write("P02.txt", "I: Hi?\nP: Hi.\n")])
+    project.import_participants(write("p.csv", "participant,sex,pain_baseline,pain_2y\n"
+                                               "P01,female,8,4\nP02,male,8,7\nP99,male,8,2\n"))
+    df, left_out = project.sample()
+    assert list(df["participant"]) == ["P01", "P02"] and left_out == ["P99"]
+    summary = study_summary(project)
+    assert summary.participants == 2 and str(summary.responders) == "1 of 2 (50%)"
+    assert "Not interviewed (left out): P99" in "\n".join(summary.lines())
+    t = project.table1()
+    assert t[(t.variable == "participants") & (t.group == "overall")]["n"].item() == 2
