@@ -208,8 +208,13 @@ def participants_list(project_dir: Path) -> None:
 def status(project_dir: Path) -> None:
     """Counts of documents, words, segments, participants, coders, codes and codings."""
     project = _open(project_dir)
-    for key, value in project.status().items():
+    counts = project.status()
+    old = counts.pop("codings_on_old_versions")
+    for key, value in counts.items():
         click.echo(f"{key:<13}{value:>10,}")
+    if old:
+        click.echo(f"({old:,} codings stay on earlier versions of re-imported interviews: they could not be "
+                   "placed in the new text and are not analysed)")
 
 
 @main.command()

@@ -64,7 +64,11 @@ class Project(DocumentsMixin, ParticipantsMixin, CodesMixin, CodingsMixin, Files
             "themes": q("SELECT COUNT(*) FROM codes WHERE kind = 'theme'"),
             "categories": q("SELECT COUNT(*) FROM codes WHERE kind = 'category'"),
             "codes": q("SELECT COUNT(*) FROM codes WHERE kind = 'code'"),
-            "codings": q("SELECT COUNT(*) FROM codings"),
+            "codings": q("SELECT COUNT(*) FROM codings c JOIN documents d ON d.id = c.document_id "
+                         "WHERE d.version = (SELECT MAX(version) FROM documents d2 WHERE d2.name = d.name)"),
+            "codings_on_old_versions": q(
+                "SELECT COUNT(*) FROM codings c JOIN documents d ON d.id = c.document_id "
+                "WHERE d.version < (SELECT MAX(version) FROM documents d2 WHERE d2.name = d.name)"),
         }
 
 

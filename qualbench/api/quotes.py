@@ -75,10 +75,15 @@ class QuotesMixin(ProjectBase):
         if coder:
             self.coder_id(coder)  # a clear error for an unknown name
             if coder == CONSENSUS:
-                return AnalysisSet(CONSENSUS, list(self._cached_codings(CONSENSUS)))
+                latest = {d.id for d in self.documents()}
+                return AnalysisSet(CONSENSUS, [c for c in self._cached_codings(CONSENSUS) if c.document_id in latest])
         base = coder or self.default_analysis_coder()
         reconciled = self.reconciled_documents() if self.settings.prefer_consensus else set()
-        codings = [c for c in self._cached_codings(base) if c.document_id not in reconciled]
+        # Only each interview's latest version: codings that could not be carried to a new
+        # version stay on the old text and must not be quoted or counted as current.
+        latest = {d.id for d in self.documents()}
+        codings = [c for c in self._cached_codings(base)
+                   if c.document_id not in reconciled and c.document_id in latest]
         codings += [c for c in self._cached_codings(CONSENSUS) if c.document_id in reconciled]
         codings.sort(key=lambda c: (c.document_id, c.start, c.end, c.id))
         return AnalysisSet(base, codings, frozenset(reconciled))

@@ -74,10 +74,11 @@ class ReviewMixin(ProjectBase):
     def node_counts(self, coder: str | None = None) -> dict[int, NodeCounts]:
         """Counts for every node (zero for unused ones); ``coder`` limits them to one coder."""
         sql = ('SELECT c.code_id, k.name AS coder, c.document_id, d.participant, COUNT(*) AS n '
-               "FROM codings c JOIN coders k ON k.id = c.coder_id JOIN documents d ON d.id = c.document_id")
+               "FROM codings c JOIN coders k ON k.id = c.coder_id JOIN documents d ON d.id = c.document_id "
+               "WHERE d.version = (SELECT MAX(version) FROM documents d2 WHERE d2.name = d.name)")
         params: list = []
         if coder is not None:
-            sql += " WHERE k.name = ?"
+            sql += " AND k.name = ?"
             params.append(coder)
         rows = self.store.query(sql + " GROUP BY c.code_id, k.name, c.document_id", params)
         parent = {c.id: c.parent_id for c in self.codes()}
@@ -112,13 +113,16 @@ class ReviewMixin(ProjectBase):
         return table.get((participant or "").casefold(), Outcome())
 
     def fragments(self, ref: str | int, *, coder: str | None = None) -> list[Fragment]:
-        """Every coding of one code (not the codes below it), in document order."""
+        """Every coding of one code (not the codes below it) on the interviews' latest
+        versions, in document order."""
         code = self.code(ref)
-        docs = {d.id: d for d in self.documents(all_versions=True)}
+        docs = {d.id: d for d in self.documents()}
         outcomes = self.outcomes_by_participant()
         texts: dict[int, str] = {}
         out = []
         for c in self.codings(code=code.id, coder=coder):
+            if c.document_id not in docs:
+                continue  # left on an old version
             if c.document_id not in texts:  # (setdefault would read the text for every coding)
                 texts[c.document_id] = self.text(c.document_id)
             text = texts[c.document_id]

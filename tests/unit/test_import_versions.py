@@ -52,6 +52,12 @@ def test_new_version_carries_every_coders_codings_and_reports_the_rest(project, 
     assert project.memo("document", old.id) == ""
     # Exports of the latest versions do not pretend the stranded coding is on version 2.
     assert project.old_version_codings() == 1
+    # ...and neither do analyses: the stranded coding is not quoted, counted or compared.
+    assert [q.quote for q in project.quotes("Better", coder="coder_a")] == []
+    assert project.node_counts()[project.code("Better").id].codings == 0
+    assert project.fragments("Better") == []
+    status = project.status()
+    assert (status["codings"], status["codings_on_old_versions"]) == (3, 1)
 
 
 def test_the_occurrence_nearest_the_old_place_is_taken():
