@@ -51,8 +51,18 @@ def decode_bytes(data: bytes, source: str | Path) -> str:
             hint = " (it looks like Windows-1252/Latin-1: re-save it as UTF-8)"
         except UnicodeDecodeError:
             pass
+        line, column = _line_column(data, exc.start)
         raise InputFileError(
-            f"not valid UTF-8 at byte {exc.start} (0x{bad}){hint}", source=source) from None
+            f"not valid UTF-8 at byte {exc.start} (0x{bad}) on line {line}, column {column}{hint}",
+            source=source) from None
+
+
+def _line_column(data: bytes, pos: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte ``pos`` of UTF-8 ``data``, so the
+    researcher can find the bad character in an editor."""
+    before = data[:pos].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    before = before.replace("\r\n", "\n").replace("\r", "\n")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
 
 
 def normalise(text: str) -> str:

@@ -55,9 +55,6 @@ def read_anchored(path: Path) -> tuple[str, list[AnchoredCoding]]:
     raw = path.read_bytes()
     try:
         data = yaml.safe_load(normalise(decode_bytes(raw, path)))
-    except InputFileError as exc:
-        from .transcripts import with_position
-        raise with_position(exc, raw) from None
     except yaml.YAMLError as exc:
         raise InputFileError(f"not valid YAML ({exc})", source=path) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -13,7 +13,6 @@ offset, because that is what a text editor can take one to.
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
 import html
 import re
@@ -88,15 +87,12 @@ def read_transcript(path: Path, roles: RoleMap) -> ParsedTranscript:
     fmt = SUPPORTED[path.suffix.lower()]
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    try:
-        if fmt == "txt":
-            text, turns = parse_plain_text(read_text_file(path), roles)
-        elif fmt == "docx":
-            text, turns = parse_plain_text(_docx_text(path), roles)
-        else:
-            text, turns = _read_subtitles(path, data, fmt, roles)
-    except InputFileError as exc:
-        raise with_position(exc, data) from None
+    if fmt == "txt":
+        text, turns = parse_plain_text(read_text_file(path), roles)
+    elif fmt == "docx":
+        text, turns = parse_plain_text(_docx_text(path), roles)
+    else:
+        text, turns = _read_subtitles(path, data, fmt, roles)
     if not turns:
         raise InputFileError("no text found in the file", source=path)
     return ParsedTranscript(path.stem, str(path), fmt, sha, text, turns)
@@ -146,40 +142,6 @@ def expand_paths(paths: Iterable[Path | str], *, recursive: bool = False
             raise InputFileError(f"no transcripts (.txt, .docx, .vtt, .srt) in this folder {where}"
                                  f"to import{hint}", source=path)
     return files, skipped
-
-
-def with_position(exc: InputFileError, data: bytes) -> InputFileError:
-    """Add the line and column (1-based, in characters) to a "not valid UTF-8 at byte N"
-    error, so the researcher can find the bad character in an editor."""
-    pos = bad_utf8_offset(data)
-    if pos is None or f"at byte {pos}" not in exc.message:
-        return exc
-    line, column = line_column(data, pos)
-    where = f" on line {line}, column {column}"
-    m = re.search(rf"at byte {pos}(?: \(0x[0-9A-F]+\))?", exc.message)
-    message = exc.message[:m.end()] + where + exc.message[m.end():]
-    return type(exc)(message, source=exc.source)
-
-
-def bad_utf8_offset(data: bytes) -> int | None:
-    """Byte offset of the first byte that is not UTF-8 (after a UTF-8 BOM), or None."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
-        return None  # UTF-16/32 text: its errors are not about UTF-8 bytes
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        data[skip:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return skip + exc.start
-    return None
-
-
-def line_column(data: bytes, pos: int) -> tuple[int, int]:
-    """1-based line and column of byte ``pos`` of UTF-8 ``data`` (CR, LF or CRLF lines)."""
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    before = data[skip:pos].decode("utf-8", errors="replace")
-    before = before.replace("\r\n", "\n").replace("\r", "\n")
-    last = before.rfind("\n")
-    return before.count("\n") + 1, len(before) - last
 
 
 # -- plain text -----------------------------------------------------------------------

@@ -388,7 +388,7 @@ def test_cp1252_csv_is_refused_with_a_clear_error(project, write, digest):
     path = write("p.csv", "participant,sex,city\nP01,f,Li\u00e8ge\n".encode("cp1252"))
     with pytest.raises(InputFileError) as exc:
         project.import_participants(path)
-    assert str(exc.value) == (f"{path}: not valid UTF-8 at byte 29 (0xE8) "
+    assert str(exc.value) == (f"{path}: not valid UTF-8 at byte 29 (0xE8) on line 2, column 9 "
                               "(it looks like Windows-1252/Latin-1: re-save it as UTF-8)")
     assert digest(project) == before
 
