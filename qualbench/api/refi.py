@@ -7,24 +7,33 @@ mixin maps those objects to the database and back.
 coders become Users, the code tree the CodeBook (themes and categories not codable),
 the latest version of each document a TextSource whose selections group codings of the
 same span by the same coder, memos and coding memos Notes, participants Cases with
-their attributes as Variables. GUIDs are ``uuid5`` of a per-project namespace (seeded by
-the moment the project's database was created) and the object's id, and timestamps
-come from the data, so exporting an unchanged project twice gives identical bytes and
-another tool sees the same objects as the same objects.
+their attributes as Variables — and a participant label that documents carry but the
+participant table lacks a Case without variables, so the link survives. GUIDs are
+``uuid5`` of a per-project namespace (seeded by the moment the project's database was
+created) and the object's id, and timestamps come from the data, so exporting an
+unchanged project twice gives identical bytes and another tool sees the same objects as
+the same objects. Positions are code points, or UTF-16 code units on request (NVivo).
 
 **Import** reads the whole file first (outside any transaction), then writes everything
 in one transaction and one ``refi.import`` event: a broken or hostile file, or a
-conflict, leaves the database exactly as it was. Matching is by name, so importing a
-colleague's project into ours adds to it rather than duplicating: codes (and former
-names) match existing codes, documents with the same name must have the same text
-(then codings attach to them), participants match by label, attributes by name, and a
-coding already present is not added twice. What could not be mapped is listed in the
-report, one line each.
+conflict, leaves the database exactly as it was. Importing the same file again changes
+nothing. A code matches, in this order, the code its GUID became in an earlier import
+(remembered in the ``refi.import`` events; our own GUIDs are recognised directly), the
+code at the same path, the stable name given to a second code of the same name
+(``Other (Facilitators)``), or its name or former name anywhere; documents with the same
+name must have the same text (then codings attach to them), participants match by label,
+attributes by name, and a coding already present is not added twice. Only users who own
+an imported coding or memo become coders. An annotation (a comment on a passage that
+codes nothing) becomes part of its document's memo, headed by the quoted passage and its
+``[start, end)``; each such conversion is listed in the report, and so is what could not
+be mapped, one line each. Code names that hold a path and document groups that hold
+attributes are reported, and read as structure on request.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import uuid
 from collections import defaultdict
@@ -34,9 +43,11 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import QualbenchError, ValidationError
-from ..exchange.refi import (RefiCase, RefiCode, RefiCoding, RefiNote, RefiProject, RefiSelection,
-                             RefiSource, RefiUser, RefiVariable, codebook_xml, qdpx_bytes, read_qdc,
-                             read_qdpx, write_atomically, xsd_datetime)
+from ..exchange.refi import (LABEL_ONLY_CASE, RefiCase, RefiCode, RefiCoding, RefiNote, RefiProject,
+                             RefiSelection, RefiSource, RefiUser, RefiVariable, codebook_xml,
+                             has_labels, path_names, path_separator, qdpx_bytes, read_qdc, read_qdpx,
+                             split_code_names, split_description, write_atomically, xsd_datetime)
+from ..exchange.refi_positions import utf16_offsets
 from ..exchange.tables import infer_type
 from ..exchange.transcripts import ParsedTranscript, parse_plain_text
 from ..nlp import segment_spans
@@ -47,6 +58,10 @@ FALLBACK_CODER = "imported"
 _INT = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_FIELDS = ("description", "when_to_use", "when_not_to_use", "example")
+# ATLAS.ti users keep document attributes as document groups named "gender: male".
+_ATTRIBUTE_SET = re.compile(r"\s*([^:]{1,60}?)\s*:\s*(\S.*?)\s*")
+POSITIONS = ("codepoints", "utf16")
 
 
 @dataclass
@@ -56,28 +71,42 @@ class RefiImportReport:
     documents: list[str] = field(default_factory=list)          # new documents
     documents_matched: list[str] = field(default_factory=list)  # already here, same text
     codes_new: list[str] = field(default_factory=list)
-    codes_matched: list[str] = field(default_factory=list)
-    codes_updated: list[str] = field(default_factory=list)
-    coders: list[str] = field(default_factory=list)
+    codes_matched: list[str] = field(default_factory=list)      # already here, unchanged
+    codes_updated: list[str] = field(default_factory=list)      # already here, definitions filled in
+    coders: list[str] = field(default_factory=list)             # own a coding or memo imported now
+    coders_new: list[str] = field(default_factory=list)
     codings: int = 0
     codings_present: int = 0                                     # already in the project
-    memos: int = 0
-    participants: int = 0
+    memos_new: int = 0
+    memos_extended: int = 0                                      # text added to an existing memo
+    memos_unchanged: int = 0                                     # its text was already there
+    participants: int = 0                                        # new participants
+    participants_matched: int = 0
     attributes: list[str] = field(default_factory=list)
     positions: list[str] = field(default_factory=list)          # per document, when evidence decided
     remarks: list[str] = field(default_factory=list)
+    converted: list[str] = field(default_factory=list)          # kept in another form, one line each
     unmapped: list[str] = field(default_factory=list)           # what was not imported, and why
 
+    @property
+    def memos(self) -> int:
+        """Memos written: new ones and existing ones extended."""
+        return self.memos_new + self.memos_extended
+
     def summary(self) -> str:
-        parts = [f"{len(self.documents)} document(s)"]
-        if self.documents_matched:
-            parts[-1] += f" (+{len(self.documents_matched)} already here)"
-        parts += [f"{len(self.codes_new)} new code(s)" + (f", {len(self.codes_matched)} matched"
-                                                          if self.codes_matched else ""),
-                  f"{self.codings} coding(s)" + (f" ({self.codings_present} already here)"
-                                                 if self.codings_present else ""),
-                  f"{len(self.coders)} coder(s)", f"{self.memos} memo(s)",
-                  f"{self.participants} participant(s)"]
+        def more(items: list[tuple[int, str]]) -> str:
+            said = [f"{n} {what}" for n, what in items if n]
+            return f" ({', '.join(said)})" if said else ""
+
+        parts = [f"{len(self.documents)} document(s)"
+                 + (f" (+{len(self.documents_matched)} already here)" if self.documents_matched else ""),
+                 f"{len(self.codes_new)} new code(s)"
+                 + more([(len(self.codes_updated), "updated"), (len(self.codes_matched), "unchanged")]),
+                 f"{self.codings} coding(s)" + more([(self.codings_present, "already here")]),
+                 f"{len(self.coders)} coder(s)" + more([(len(self.coders_new), "new")]),
+                 f"{self.memos_new} new memo(s)"
+                 + more([(self.memos_extended, "extended"), (self.memos_unchanged, "already here")]),
+                 f"{self.participants} new participant(s)" + more([(self.participants_matched, "already here")])]
         return "Imported " + ", ".join(parts) + "."
 
 
@@ -142,13 +171,22 @@ def _attribute_type(var_type: str, values: list[str]) -> str:
 
 class RefiMixin(ProjectBase):
     # == export ===========================================================================
-    def export_qdpx(self, path: Path | str, force: bool = False, *, actor: str | None = None) -> dict:
-        """Write the project as a REFI-QDA ``.qdpx``; returns what was written."""
+    def export_qdpx(self, path: Path | str, force: bool = False, *, actor: str | None = None,
+                    positions: str = "codepoints") -> dict:
+        """Write the project as a REFI-QDA ``.qdpx``; returns what was written.
+
+        ``positions="utf16"`` counts selection offsets in UTF-16 code units, as NVivo does,
+        instead of the standard's code points (see :mod:`qualbench.exchange.refi`).
+        """
+        if positions not in POSITIONS:
+            raise QualbenchError(f"positions must be one of {', '.join(POSITIONS)}, not '{positions}'")
         path = self._refi_target(path, force)
-        project, skipped = self._refi_project()
+        project, skipped = self._refi_project(positions=positions)
         data = qdpx_bytes(project)
         write_atomically(path, data)
-        return self._refi_exported(path, data, project, skipped, "qdpx", actor)
+        result = self._refi_exported(path, data, project, skipped, "qdpx", actor)
+        result["positions"] = positions
+        return result
 
     def export_qdc(self, path: Path | str, force: bool = False, *, actor: str | None = None) -> dict:
         """Write the codebook as a REFI-QDA ``.qdc`` (hierarchy, definitions, colours)."""
@@ -193,7 +231,8 @@ class RefiMixin(ProjectBase):
         last = self.store.scalar("SELECT MAX(at) FROM events WHERE action NOT LIKE '%export%'")
         return created, xsd_datetime(last) or created
 
-    def _refi_project(self, codebook_only: bool = False) -> tuple[RefiProject, list[str]]:
+    def _refi_project(self, codebook_only: bool = False,
+                      positions: str = "codepoints") -> tuple[RefiProject, list[str]]:
         ns = self._refi_namespace()
 
         def gid(kind: str, key) -> str:
@@ -203,6 +242,8 @@ class RefiMixin(ProjectBase):
             origin = f"qualbench {metadata.version('qualbench')}"
         except metadata.PackageNotFoundError:
             origin = "qualbench"
+        if positions == "utf16":
+            origin += " (positions: UTF-16 code units, for NVivo)"
         created, modified = self._refi_times()
         coders = self.coders()
         users = {c["id"]: gid("coder", c["id"]) for c in coders}
@@ -215,7 +256,7 @@ class RefiMixin(ProjectBase):
         project.codes = self._refi_codes_out(self.code_tree(), gid, notes)
         if codebook_only:
             return project, skipped
-        docs = self._refi_sources_out(gid, users, notes, project, skipped)
+        docs = self._refi_sources_out(gid, users, notes, project, skipped, positions)
         self._refi_cases_out(gid, docs, project)
         project.project_notes = notes.get(("project", None), [])
         return project, skipped
@@ -260,7 +301,7 @@ class RefiMixin(ProjectBase):
                          self._refi_codes_out(n["children"], gid, notes)) for n in tree]
 
     def _refi_sources_out(self, gid, users: dict, notes: dict, project: RefiProject,
-                          skipped: list[str]) -> list[dict]:
+                          skipped: list[str], positions: str = "codepoints") -> list[dict]:
         docs = self.store.query(
             "SELECT id, name, participant, text, imported_at FROM documents d WHERE version = "
             "(SELECT MAX(version) FROM documents d2 WHERE d2.name = d.name) ORDER BY name")
@@ -281,10 +322,11 @@ class RefiMixin(ProjectBase):
             groups: dict[tuple, list[dict]] = {}
             for c in by_doc.get(d["id"], []):
                 groups.setdefault((c["start"], c["end"], c["coder_id"]), []).append(c)
+            offset = utf16_offsets(d["text"]) if positions == "utf16" else (lambda i: i)
             for (start, end, coder_id), items in groups.items():
                 user = users.get(coder_id)
                 source.selections.append(RefiSelection(
-                    gid("selection", f"{d['id']}:{start}:{end}:{coder_id}"), start, end,
+                    gid("selection", f"{d['id']}:{start}:{end}:{coder_id}"), offset(start), offset(end),
                     _snippet(d["text"][start:end]), "", user, xsd_datetime(min(i["created_at"] for i in items)),
                     [RefiCoding(gid("coding", i["id"]), gid("code", i["code_id"]), user,
                                 xsd_datetime(i["created_at"]), list(notes.get(("coding", i["id"]), [])))
@@ -303,45 +345,125 @@ class RefiMixin(ProjectBase):
             by_part[v["participant_id"]][v["attribute_id"]] = v["value"]
         types = {a["id"]: _variable_type(a["type"], by_attr[a["id"]]) for a in attrs}
         project.variables = [RefiVariable(gid("attribute", a["id"]), a["name"], types[a["id"]]) for a in attrs]
-        for p in self.store.query("SELECT id, label FROM participants ORDER BY label"):
+        docs_of: dict[str, list[dict]] = defaultdict(list)
+        for d in docs:
+            if d["participant"]:
+                docs_of[d["participant"].casefold()].append(d)
+        cases = []
+        for p in self.store.query("SELECT id, label FROM participants"):
             case = RefiCase(gid("participant", p["id"]), p["label"])
             for a in attrs:
                 value = by_part[p["id"]].get(a["id"])
                 if value is not None:
                     case.values.append((gid("attribute", a["id"]), _typed_value(types[a["id"]], value)))
-            case.sources = [gid("document", d["id"]) for d in docs
-                            if (d["participant"] or "").casefold() == p["label"].casefold()]
-            project.cases.append(case)
+            case.sources = [gid("document", d["id"]) for d in docs_of.pop(p["label"].casefold(), [])]
+            cases.append(case)
+        # A document may name a participant the table does not have: still a case, with no
+        # variables, or the link is lost on the way out.
+        for key, linked in docs_of.items():
+            label = min(d["participant"] for d in linked)
+            cases.append(RefiCase(gid("participant-label", key), label,
+                                  sources=[gid("document", d["id"]) for d in linked],
+                                  description=LABEL_ONLY_CASE))
+        project.cases = sorted(cases, key=lambda c: (c.name, c.guid))
 
     # == import ===========================================================================
-    def import_qdpx(self, path: Path | str, *, actor: str | None = None) -> RefiImportReport:
-        """Import a REFI-QDA project (any tool) in one transaction; see the module docstring."""
-        return self._import_refi(read_qdpx(path), Path(path), actor)
+    def import_qdpx(self, path: Path | str, *, actor: str | None = None, split_names: bool = False,
+                    groups_as_attributes: bool = False) -> RefiImportReport:
+        """Import a REFI-QDA project (any tool) in one transaction; see the module docstring.
 
-    def import_qdc(self, path: Path | str, *, actor: str | None = None) -> RefiImportReport:
-        """Import a REFI-QDA codebook: new codes added, existing ones matched by name."""
-        return self._import_refi(read_qdc(path), Path(path), actor)
+        ``split_names`` builds the hierarchy from code names like ``Coke::diet Coke`` or
+        ``people.family``; ``groups_as_attributes`` turns document groups named like
+        ``gender: male`` into participant attributes.
+        """
+        return self._import_refi(read_qdpx(path), Path(path), actor, split_names=split_names,
+                                 groups_as_attributes=groups_as_attributes)
 
-    def _import_refi(self, data: RefiProject, path: Path, actor: str | None) -> RefiImportReport:
+    def import_qdc(self, path: Path | str, *, actor: str | None = None,
+                   split_names: bool = False) -> RefiImportReport:
+        """Import a REFI-QDA codebook: new codes added, existing ones matched (GUID, path, name)."""
+        return self._import_refi(read_qdc(path), Path(path), actor, split_names=split_names)
+
+    def _import_refi(self, data: RefiProject, path: Path, actor: str | None, *, split_names: bool = False,
+                     groups_as_attributes: bool = False) -> RefiImportReport:
         report = RefiImportReport(str(path), data.origin, remarks=list(data.remarks),
                                   unmapped=list(data.problems))
-        plan = self._refi_plan_documents(data, path, report)
+        self._refi_shape_codes(data, split_names, report)
+        groups = self._refi_sets(data, report, groups_as_attributes)
+        plan = self._refi_plan_documents(data, path, report, {g for grp in groups for g in grp[2]})
         self._refi_segment([p for p in plan if p["doc"] is not None])   # slow: before the transaction
         with self._change("refi.import", actor=actor, undoable=False,
                           summary={"file": str(path), "origin": data.origin}) as (_, info):
-            coders = self._refi_coders(data)
-            codes = self._refi_codes_in(data.codes, report)
+            coders = _Coders(self, data)
+            codes = self._refi_codes_in(data, report)
+            if report.codes_updated:
+                report.remarks.append(f"definitions filled in or changed from the file for "
+                                      f"{len(report.codes_updated)} code(s): {_listing(report.codes_updated)}")
             docs = self._refi_documents_in(plan, report)
             self._refi_codings_in(data, docs, codes, coders, report)
             self._refi_memos_in(data, docs, codes, coders, report)
             self._refi_cases_in(data, docs, report)
+            self._refi_groups_in(groups, docs, report)
+            coders.finish(report)
+            names = {r["id"]: r["name"] for r in self.store.query("SELECT id, name FROM codes")}
             info.update(documents=len(report.documents), codes=len(report.codes_new),
                         codings=report.codings, memos=report.memos, participants=report.participants,
-                        unmapped=len(report.unmapped))
+                        unmapped=len(report.unmapped),
+                        # what each GUID of the file became here: a later import of a file
+                        # with the same GUIDs finds the same codes, renamed or moved or not
+                        code_guids={g: [i, names[i]] for g, i in codes.items() if i in names})
         return report
 
+    # -- the codebook's shape and the file's groups (before anything is written) ---------------
+    def _refi_shape_codes(self, data: RefiProject, split_names: bool, report: RefiImportReport) -> None:
+        sep = path_separator(data.codes, data.origin)
+        if sep is None:
+            if split_names:
+                report.remarks.append("--split-names: no code names with '::' or '.' paths to split")
+            return
+        if split_names:
+            data.codes, moved = split_code_names(data.codes, sep)
+            report.remarks.append(f"{moved} code name(s) split on '{sep}' into a hierarchy")
+        else:
+            names = path_names(data.codes, sep)
+            report.remarks.append(f"{len(names)} code name(s) look like paths ({_listing(names, 3)}): "
+                                  f"--split-names builds the hierarchy from the '{sep}' in them")
+
+    def _refi_sets(self, data: RefiProject, report: RefiImportReport,
+                   as_attributes: bool) -> list[tuple[str, str, list[str], str]]:
+        """Report every Set; return the ones to import as attributes: (attribute, value,
+        source GUIDs, set name)."""
+        code_groups, doc_groups, others, attr_like = [], [], [], []
+        for group in data.sets:
+            name = group.name or "(no name)"
+            if group.codes and not (group.sources or group.notes):
+                code_groups.append(name)
+            elif group.sources and not (group.codes or group.notes):
+                m = _ATTRIBUTE_SET.fullmatch(group.name)
+                if m and "::" not in group.name:
+                    attr_like.append((m.group(1), m.group(2), group.sources, name))
+                else:
+                    doc_groups.append(name)
+            else:
+                others.append(name)
+        if code_groups:
+            report.unmapped.append(f"{len(code_groups)} code group(s) not imported ({_listing(code_groups)}): "
+                                   "qualbench's codebook is one tree")
+        if doc_groups:
+            report.unmapped.append(f"{len(doc_groups)} document group(s) not imported ({_listing(doc_groups)})")
+        if others:
+            report.unmapped.append(f"{len(others)} group(s) of notes or of mixed members not imported "
+                                   f"({_listing(others)})")
+        if attr_like and not as_attributes:
+            names = _listing([a[3] for a in attr_like])
+            report.unmapped.append(f"{len(attr_like)} document group(s) look like attributes ({names}): "
+                                   "not imported; --groups-as-attributes makes them participant attributes")
+            return []
+        return attr_like
+
     # -- documents ------------------------------------------------------------------------
-    def _refi_plan_documents(self, data: RefiProject, path: Path, report: RefiImportReport) -> list[dict]:
+    def _refi_plan_documents(self, data: RefiProject, path: Path, report: RefiImportReport,
+                             grouped: set[str] | None = None) -> list[dict]:
         """Decide, before writing, which sources are new documents and which are already here."""
         case_of = {}
         for case in data.cases:
@@ -361,8 +483,12 @@ class RefiMixin(ProjectBase):
             used.add(name.casefold())
             if source.positions:
                 report.positions.append(f"{name}: {source.positions}")
-            entry = {"source": source, "name": name, "doc_id": None, "doc": None,
-                     "participant": case_of.get(source.guid) or self.participant_for(name)}
+            participant = case_of.get(source.guid) or self.participant_for(name)
+            if participant is None and grouped and source.guid in grouped:
+                participant = Path(name).stem.strip() or name
+                report.remarks.append(f"document '{name}' has no participant: linked to '{participant}' "
+                                      "(named after it) to carry the attributes of its groups")
+            entry = {"source": source, "name": name, "doc_id": None, "doc": None, "participant": participant}
             same = self.store.one("SELECT id, name FROM documents WHERE length(text) = ? AND text = ? "
                                   "ORDER BY version DESC LIMIT 1", [len(source.text), source.text])
             if same:
@@ -418,56 +544,103 @@ class RefiMixin(ProjectBase):
         kind = "consensus" if name == "consensus" else "human"
         return self.db["coders"].insert({"name": name, "kind": kind, "created_at": now()}).last_pk
 
-    def _refi_coders(self, data: RefiProject) -> dict[str | None, int]:
-        """User GUID → coder id; None → who codes when a coding names nobody."""
-        ids: dict[str | None, int] = {}
-        for user in data.users:
-            ids[user.guid] = self._refi_coder(user.name)
-        if data.creating_user in ids:
-            ids[None] = ids[data.creating_user]
-        elif len(set(ids.values())) == 1:
-            ids[None] = next(iter(ids.values()))
-        return ids
+    def _refi_known_codes(self, data: RefiProject, rows: dict[int, dict],
+                          aliases: dict[int, set[str]]) -> dict[str, int]:
+        """File GUIDs this project has seen: in an earlier import of a file, or minted by our
+        own export. A GUID counts only while its code still bears the name it had then
+        (or has it among its former names): ids of deleted codes can be reused."""
+        def same(code_id: int, name: str) -> bool:
+            return code_id in rows and (rows[code_id]["name"].casefold() == name.casefold()
+                                        or name.casefold() in aliases[code_id])
 
-    def _refi_codes_in(self, codes: list[RefiCode], report: RefiImportReport) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        claimed: set[str] = set()
+        known: dict[str, int] = {}
+        for ev in self.store.query("SELECT summary FROM events WHERE action = 'refi.import' ORDER BY id"):
+            try:
+                seen = json.loads(ev["summary"] or "{}").get("code_guids") or {}
+            except (ValueError, AttributeError):
+                continue
+            for guid, value in seen.items():
+                if isinstance(value, list) and len(value) == 2 and same(value[0], str(value[1])):
+                    known[guid] = value[0]
+        ns = self._refi_namespace()
+        ours = {str(uuid.uuid5(ns, f"code:{i}")): i for i in rows}
+        for node in data.all_codes():
+            if node.guid not in known and node.guid in ours and same(ours[node.guid], node.name):
+                known[node.guid] = ours[node.guid]
+        in_file = {c.guid for c in data.all_codes()}
+        return {g: i for g, i in known.items() if g in in_file}
 
-        def existing(name: str) -> dict | None:
-            row = self.store.one("SELECT * FROM codes WHERE name = ? COLLATE NOCASE", [name])
-            if row is None:
-                row = self.store.one("SELECT c.* FROM code_aliases a JOIN codes c ON c.id = a.code_id "
-                                     "WHERE a.name = ? COLLATE NOCASE ORDER BY a.id DESC LIMIT 1", [name])
-            return row
+    def _refi_codes_in(self, data: RefiProject, report: RefiImportReport) -> dict[str, int]:
+        """File GUID → code id. A code of the file is, in this order: the code its GUID
+        became before; the code at the same path (same name, same parent); the code with
+        the stable name a same-named code got before (``Other (Facilitators)``); the code
+        with its name or former name anywhere (the project's tree wins); else new. A name
+        taken in this import gets the parent's name, then a number, in brackets."""
+        rows = {r["id"]: r for r in self.store.query("SELECT * FROM codes")}
+        by_name = {r["name"].casefold(): r["id"] for r in rows.values()}
+        alias_of: dict[str, int] = {}
+        aliases: dict[int, set[str]] = defaultdict(set)
+        for a in self.store.query("SELECT code_id, name FROM code_aliases ORDER BY id"):
+            if a["code_id"] in rows:
+                alias_of[a["name"].casefold()] = a["code_id"]
+                aliases[a["code_id"]].add(a["name"].casefold())
+        own = {str(uuid.uuid5(self._refi_namespace(), f"code:{i}")) for i in rows}
+        ids = self._refi_known_codes(data, rows, aliases)
+        claimed = set(ids.values())
 
-        def unique(name: str, parent: str | None) -> str:
-            candidates = [f"{name} ({parent})"] if parent else []
-            candidates += [f"{name} ({k})" for k in range(2, 1000)]
-            for c in candidates:
-                if c.casefold() not in claimed and existing(c) is None:
-                    return c
-            raise QualbenchError(f"cannot find a free name for code '{name}'")
+        def lookup(name: str) -> int | None:
+            key = name.casefold()
+            return by_name.get(key, alias_of.get(key))
+
+        def free(c: str) -> bool:
+            return c.casefold() not in by_name and c.casefold() not in alias_of
+
+        def candidates(name: str, parent_name: str | None):
+            yield name
+            if parent_name:
+                yield f"{name} ({parent_name})"
+            yield from (f"{name} ({k})" for k in range(2, 1000))
+
+        def match(name: str, parent_id: int | None, parent_name: str | None) -> int | None:
+            stable = f"{name} ({parent_name})" if parent_name else None
+            for c in candidates(name, parent_name):           # the same path
+                i = by_name.get(c.casefold())
+                if i is None and c not in (name, stable):
+                    break                                     # numbers are handed out in order
+                if i is not None and i not in claimed and rows[i]["parent_id"] == parent_id:
+                    return i
+            for c in ([stable] if stable else []) + [name]:   # our stable name, then the name, anywhere
+                i = lookup(c)
+                if i is not None and i not in claimed:
+                    return i
+            return None
 
         def walk(nodes: list[RefiCode], parent_id: int | None, parent_name: str | None) -> None:
             for node in nodes:
                 name = node.name or "unnamed code"
-                row = existing(name) if name.casefold() not in claimed else None
-                if row is None and name.casefold() in claimed:
-                    new_name = unique(name, parent_name)
-                    report.remarks.append(f"a second code named '{name}' imported as '{new_name}'")
-                    name = new_name
-                if row is not None:
-                    ids[node.guid] = row["id"]
-                    self._refi_update_code(row, node, report)
+                code_id = ids.get(node.guid)
+                here = rows[code_id]["name"] if code_id is not None else name
+                if here.casefold() != name.casefold() and not here.casefold().startswith(f"{name} (".casefold()):
+                    report.remarks.append(f"code '{name}' of the file is '{here}' here (the same GUID as before)")
+                if code_id is None:
+                    code_id = match(name, parent_id, parent_name)
+                if code_id is None:
+                    new_name = next((c for c in candidates(name, parent_name) if free(c)), None)
+                    if new_name is None:
+                        raise QualbenchError(f"cannot find a free name for code '{name}'")
+                    if new_name != name:
+                        report.remarks.append(f"a second code named '{name}' imported as '{new_name}'")
+                    code_id = self._refi_insert_code(node, new_name, parent_id)
+                    rows[code_id] = self.store.one("SELECT * FROM codes WHERE id = ?", [code_id])
+                    by_name[new_name.casefold()] = code_id
+                    report.codes_new.append(new_name)
                 else:
-                    ids[node.guid] = self._refi_insert_code(node, name, parent_id)
-                    report.codes_new.append(name)
-                claimed.add(name.casefold())
-                if row is not None:
-                    claimed.add(row["name"].casefold())
-                walk(node.children, ids[node.guid], name)
+                    self._refi_update_code(rows[code_id], node, report, resplit=not data.ours and node.guid in own)
+                ids[node.guid] = code_id
+                claimed.add(code_id)
+                walk(node.children, code_id, name)
 
-        walk(codes, None, None)
+        walk(data.codes, None, None)
         return ids
 
     def _refi_insert_code(self, node: RefiCode, name: str, parent_id: int | None) -> int:
@@ -479,18 +652,23 @@ class RefiMixin(ProjectBase):
             "example": node.example, "color": node.color, "position": position,
             "created_at": now()}).last_pk
 
-    def _refi_update_code(self, row: dict, node: RefiCode, report: RefiImportReport) -> None:
+    def _refi_update_code(self, row: dict, node: RefiCode, report: RefiImportReport, resplit: bool) -> None:
         # The project's codebook wins; the file only fills in or changes definitions it gives.
-        changes = {k: getattr(node, k) for k in ("description", "when_to_use", "when_not_to_use", "example")
-                   if getattr(node, k) and getattr(node, k) != row[k]}
+        fields = {k: getattr(node, k) for k in _FIELDS}
+        if resplit and has_labels(node.description):
+            # Our own export, edited in another tool and exported from there: the labels are ours.
+            fields = split_description(node.description)
+        # Another tool trims what it shows: a difference in surrounding white space only is none.
+        changes = {k: v for k, v in fields.items() if v.strip() and v.strip() != (row[k] or "").strip()}
         if changes:
             self.db["codes"].update(row["id"], changes)
+            row.update(changes)
             report.codes_updated.append(row["name"])
         else:
             report.codes_matched.append(row["name"])
 
     # -- codings and memos ----------------------------------------------------------------
-    def _refi_codings_in(self, data: RefiProject, docs: dict, codes: dict, coders: dict,
+    def _refi_codings_in(self, data: RefiProject, docs: dict, codes: dict, coders: "_Coders",
                          report: RefiImportReport) -> None:
         notes = {n.guid: n for n in data.notes}
         present = set()
@@ -498,23 +676,26 @@ class RefiMixin(ProjectBase):
             present |= {(doc_id, r["code_id"], r["coder_id"], r["start"], r["end"])
                         for r in self.store.query('SELECT code_id, coder_id, start, "end" FROM codings '
                                                   "WHERE document_id = ?", [doc_id])}
-        rows, used_coders, fallback, fallback_id = [], set(), 0, None
+        rows, used_coders = [], set()
         for source in data.sources:
             doc_id = docs[source.guid]
             whole = RefiSelection("", 0, len(source.text), codings=source.codings)
             for sel in source.selections + ([whole] if source.codings else []):
                 shared = [sel.description] + [notes[g].text for g in sel.notes]
                 for coding in sel.codings:
-                    user = coding.user or sel.user
-                    if user is not None or None in coders:
-                        coder_id = coders[user]
-                    else:   # nobody named, and no single or creating user to fall back on
-                        fallback_id = fallback_id or self._refi_coder(FALLBACK_CODER)
-                        coder_id, fallback = fallback_id, fallback + 1
+                    user = coders.who(coding.user or sel.user)
+                    coder_id = coders.existing(user)
                     key = (doc_id, codes[coding.code], coder_id, sel.start, sel.end)
-                    if key in present:
+                    if coder_id is not None and key in present:
+                        coders.owns(user)
                         report.codings_present += 1
                         continue
+                    if coder_id is None:
+                        coder_id = coders.ensure(user)
+                        key = (doc_id, codes[coding.code], coder_id, sel.start, sel.end)
+                    if user is None:      # nobody named, and no single or creating user to fall back on
+                        coders.fallback += 1
+                    coders.owns(user)
                     present.add(key)
                     memo = "\n\n".join(t.strip() for t in shared + [notes[g].text for g in coding.notes]
                                         if t and t.strip())
@@ -524,15 +705,13 @@ class RefiMixin(ProjectBase):
             'INSERT INTO codings (document_id, code_id, coder_id, start, "end", memo, starred, created_at) '
             "VALUES (?, ?, ?, ?, ?, ?, 0, ?)", rows)
         report.codings = len(rows)
-        names = {r["id"]: r["name"] for r in self.store.query("SELECT id, name FROM coders")}
-        report.coders = sorted({names[i] for i in used_coders} | {u.name for u in data.users})
-        if fallback:
-            report.remarks.append(f"{fallback} coding(s) name no known author: coded by '{FALLBACK_CODER}'")
+        coders.coded |= used_coders
 
-    def _refi_memos_in(self, data: RefiProject, docs: dict, codes: dict, coders: dict,
+    def _refi_memos_in(self, data: RefiProject, docs: dict, codes: dict, coders: "_Coders",
                        report: RefiImportReport) -> None:
         notes = {n.guid: n for n in data.notes}
         targets: dict[tuple, list[RefiNote]] = defaultdict(list)
+        told: dict[tuple, list[str]] = defaultdict(list)     # the conversions, per memo
         referenced: set[str] = set(data.project_notes)
         targets[("project", None)] += [notes[g] for g in data.project_notes]
         if data.description:
@@ -540,8 +719,10 @@ class RefiMixin(ProjectBase):
         for code in data.all_codes():
             targets[("code", codes[code.guid])] += [notes[g] for g in code.notes]
             referenced |= set(code.notes)
+        texts = {}
         for source in data.sources:
             key = ("document", docs[source.guid])
+            texts[source.guid] = source.text
             if source.description.strip():
                 targets[key].append(RefiNote("", "Description", source.description.strip()))
             targets[key] += [notes[g] for g in source.notes]
@@ -549,37 +730,78 @@ class RefiMixin(ProjectBase):
             referenced |= {g for c in source.codings for g in c.notes}
             for sel in source.selections:
                 referenced |= set(sel.notes) | {g for c in sel.codings for g in c.notes}
-                if not sel.codings and (sel.description or sel.notes):   # an annotation (MAXQDA)
-                    text = "\n".join([sel.description] + [notes[g].text for g in sel.notes]).strip()
-                    targets[key].append(RefiNote("", f"Annotation on “{_snippet(source.text[sel.start:sel.end])}”",
-                                                 text))
+        doc_names = {r["id"]: r["name"] for r in self.store.query("SELECT id, name FROM documents")}
+        empty = 0
+        for ann in data.annotations:
+            referenced |= set(ann.notes)
+            parts = [ann.description] + [notes[g].text for g in ann.notes if g in notes]
+            text = "\n\n".join(t.strip() for t in parts if t and t.strip())
+            user = ann.user or next((notes[g].user for g in ann.notes if g in notes and notes[g].user), None)
+            if not text:
+                empty += 1
+                continue
+            doc_id = docs.get(ann.source) if ann.source is not None else None
+            if doc_id is not None:
+                quote = _snippet(texts[ann.source][ann.start:ann.end])
+                key = ("document", doc_id)
+                heading = f"Annotation on “{quote}” [{ann.start}, {ann.end})"
+                targets[key].append(RefiNote("", heading, text, user))
+                told[key].append(f"annotation on “{quote}” [{ann.start}, {ann.end}) in '{doc_names[doc_id]}' "
+                                 f"({ann.how}) → memo of the document, headed by the passage and its position")
+            else:
+                key = ("project", None)
+                targets[key].append(RefiNote("", f"Annotation on characters [{ann.start}, {ann.end}) of a "
+                                             "source the file does not name", text, user))
+                told[key].append(f"annotation on [{ann.start}, {ann.end}) ({ann.how}) → project memo, "
+                                 "headed by its position as the file gives it")
+        if empty:
+            report.unmapped.append(f"{empty} annotation(s) without text: not imported")
         # Notes nothing points to keep their names as headings: the name may be all that
         # says what they are about.
-        targets[("project", None)] += [RefiNote("", n.name, n.text, n.user) for n in data.notes
-                                       if n.guid not in referenced]
+        loose = [RefiNote("", n.name, n.text, n.user) for n in data.notes
+                 if n.guid not in referenced and n.text.strip()]
+        targets[("project", None)] += loose
+        if loose:
+            report.remarks.append(f"{len(loose)} note(s) attached to nothing: kept in the project memo, "
+                                  "under their names")
         for (kind, target), items in targets.items():
-            if items:
-                self._refi_add_memo(kind, target, items, coders)
-                report.memos += len(items)
+            if not items:
+                continue
+            status = self._refi_add_memo(kind, target, items, coders)
+            if status == "new":
+                report.memos_new += 1
+            elif status == "extended":
+                report.memos_extended += 1
+            elif status == "unchanged":
+                report.memos_unchanged += 1
+            report.converted += [line + (" (already here)" if status == "unchanged" else "")
+                                 for line in told[(kind, target)]]
 
-    def _refi_add_memo(self, kind: str, target: int | None, items: list[RefiNote], coders: dict) -> None:
+    def _refi_add_memo(self, kind: str, target: int | None, items: list[RefiNote], coders: "_Coders") -> str:
+        """Add ``items`` to the target's memo; "new", "extended", "unchanged" or "" (no text)."""
         if len(items) == 1 and items[0].guid:
             text = items[0].text
         else:
             text = "\n\n".join(f"{n.name}\n{n.text}" if n.name else n.text for n in items)
         text = text.strip()
         if not text:
-            return
+            return ""
+        authors = [n.user for n in items if n.user in coders.names]
+        for user in authors:
+            coders.owns(user)
         row = self.store.one("SELECT id, text FROM memos WHERE target_type = ? AND target_id IS ? "
                              "ORDER BY id DESC LIMIT 1", [kind, target])
         if row and text in row["text"]:
-            return
+            return "unchanged"
         if row:
             self.db["memos"].update(row["id"], {"text": f"{row['text']}\n\n{text}", "updated_at": now()})
-        else:
-            coder = next((coders.get(n.user) for n in items if n.user in coders), None)
-            self.db["memos"].insert({"target_type": kind, "target_id": target, "coder_id": coder,
-                                     "text": text, "created_at": now(), "updated_at": now()})
+            return "extended"
+        coder = coders.ensure(authors[0]) if authors else None
+        if coder is not None:
+            coders.coded.add(coder)
+        self.db["memos"].insert({"target_type": kind, "target_id": target, "coder_id": coder,
+                                 "text": text, "created_at": now(), "updated_at": now()})
+        return "new"
 
     # -- participants ---------------------------------------------------------------------
     def _refi_cases_in(self, data: RefiProject, docs: dict, report: RefiImportReport) -> None:
@@ -599,11 +821,15 @@ class RefiMixin(ProjectBase):
             if not case.name:
                 nameless += 1
                 continue
+            if data.ours and case.description == LABEL_ONLY_CASE and not case.values:
+                continue    # only a label on documents where it came from: the documents carry it
             pid = existing.get(case.name.casefold())
             if pid is None:
                 pid = self.db["participants"].insert({"label": case.name, "imported_at": now()}).last_pk
                 existing[case.name.casefold()] = pid
-            report.participants += 1
+                report.participants += 1
+            else:
+                report.participants_matched += 1
             for guid, value in case.values:
                 if guid not in attr_ids or value == "":
                     continue
@@ -613,6 +839,64 @@ class RefiMixin(ProjectBase):
             self.db["participant_values"].insert_all(rows, replace=True, batch_size=1000)
         if nameless:
             report.unmapped.append(f"{nameless} case(s) without a name: not imported as participants")
+
+    def _refi_groups_in(self, groups: list[tuple[str, str, list[str], str]], docs: dict,
+                        report: RefiImportReport) -> None:
+        """Document groups named ``attribute: value`` as attributes of the documents' participants."""
+        if not groups:
+            return
+        participant_of = {r["id"]: (r["name"], r["participant"])
+                          for r in self.store.query("SELECT id, name, participant FROM documents")}
+        found: dict[tuple[str, str], dict[str, str]] = {}     # (label, attribute) → value → group
+        attr_names: dict[str, str] = {}
+        lost = []
+        for attribute, value, sources, set_name in groups:
+            attr_names.setdefault(attribute.casefold(), attribute)
+            for guid in sources:
+                doc_id = docs.get(guid)
+                if doc_id is None:
+                    continue        # not a text source here: reported with the sources
+                doc_name, label = participant_of[doc_id]
+                if not label:
+                    lost.append(f"document '{doc_name}' has no participant: its group '{set_name}' "
+                                "not imported as an attribute")
+                    continue
+                found.setdefault((label, attribute.casefold()), {})[value] = set_name
+        report.unmapped += lost
+        chosen: dict[tuple[str, str], str] = {}
+        for (label, attr), values in found.items():
+            if len(values) > 1:
+                report.unmapped.append(f"participant {label}: groups {_listing(list(values.values()))} give "
+                                       f"'{attr_names[attr]}' {len(values)} values: none set")
+            else:
+                chosen[(label, attr)] = next(iter(values))
+        if not chosen:
+            return
+        existing = {r["name"].casefold(): (r["id"], r["type"])
+                    for r in self.store.query("SELECT id, name, type FROM attributes")}
+        position = self.store.scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM attributes")
+        for attr in sorted({a for _, a in chosen}):
+            if attr not in existing:
+                values = [v for (_, a), v in chosen.items() if a == attr]
+                kind = infer_type(values)
+                existing[attr] = (self.db["attributes"].insert(
+                    {"name": attr_names[attr], "type": kind, "position": position}).last_pk, kind)
+                position += 1
+        people = {r["label"].casefold(): r["id"] for r in self.store.query("SELECT id, label FROM participants")}
+        rows, counts = [], defaultdict(int)
+        for (label, attr), value in chosen.items():
+            pid = people.get(label.casefold())
+            if pid is None:
+                pid = people[label.casefold()] = self.db["participants"].insert(
+                    {"label": label, "imported_at": now()}).last_pk
+                report.participants += 1
+            attr_id, kind = existing[attr]
+            rows.append(self._refi_value(pid, attr_id, kind, value, label, attr_names[attr], report))
+            counts[attr_names[attr]] += 1
+        self.db["participant_values"].insert_all(rows, replace=True, batch_size=1000)
+        report.attributes += sorted(counts)
+        report.remarks.append("attributes from document groups: "
+                              + ", ".join(f"{a} ({n} participant(s))" for a, n in sorted(counts.items())))
 
     def _refi_attributes(self, variables: dict, values_of: dict, report: RefiImportReport) -> dict[str, int]:
         existing = {r["name"].casefold(): r["id"] for r in self.store.query("SELECT id, name FROM attributes")}
@@ -642,3 +926,61 @@ class RefiMixin(ProjectBase):
         elif attr_type == "date" and _ISO_DATE.match(value):
             value = value[:10]        # xsd:date may carry a time zone
         return {"participant_id": pid, "attribute_id": attr_id, "value": value, "number": number}
+
+
+class _Coders:
+    """The file's users as coders — created only for a user who owns a coding or memo that
+    is imported, so ATLAS.ti's pseudo-user "ATLAS.ti" or a colleague with nothing coded
+    does not become a coder; the others are reported."""
+
+    def __init__(self, project: RefiMixin, data: RefiProject) -> None:
+        self.project = project
+        self.names = {u.guid: u.name for u in data.users}
+        if data.creating_user in self.names:
+            self.default = data.creating_user
+        elif len(set(self.names.values())) == 1:
+            self.default = next(iter(self.names))
+        else:
+            self.default = None
+        self.ids: dict[str, int] = {r["name"]: r["id"] for r in project.store.query("SELECT id, name FROM coders")}
+        self.before = set(self.ids)
+        self.used: set[str] = set()          # user GUIDs that own something imported or already here
+        self.coded: set[int] = set()         # coder ids that own something imported now
+        self.fallback = 0
+
+    def who(self, user: str | None) -> str | None:
+        """The GUID of the user something belongs to: its own, else the file's default."""
+        return user if user in self.names else self.default
+
+    def name(self, user: str | None) -> str:
+        return self.names.get(user, FALLBACK_CODER)
+
+    def existing(self, user: str | None) -> int | None:
+        return self.ids.get(self.name(user))
+
+    def ensure(self, user: str | None) -> int:
+        name = self.name(user)
+        if name not in self.ids:
+            self.ids[name] = self.project._refi_coder(name)
+        return self.ids[name]
+
+    def owns(self, user: str | None) -> None:
+        if user in self.names:
+            self.used.add(user)
+
+    def finish(self, report: RefiImportReport) -> None:
+        by_id = {i: n for n, i in self.ids.items()}
+        report.coders = sorted(by_id[i] for i in self.coded)
+        report.coders_new = sorted(n for n in self.ids if n not in self.before)
+        idle = sorted({self.names[g] for g in self.names if g not in self.used})
+        if idle:
+            report.unmapped.append(f"{len(idle)} user(s) of the file own no coding or memo here: "
+                                   f"not added as coders ({_listing(idle)})")
+        if self.fallback:
+            report.remarks.append(f"{self.fallback} coding(s) name no known author: coded by '{FALLBACK_CODER}'")
+
+
+def _listing(names: list[str], shown: int = 8) -> str:
+    quoted = [f"'{n}'" for n in names[:shown]]
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(quoted) + more

@@ -3,8 +3,12 @@
 One group, two commands, the format taken from the file's extension (``.qdpx`` a whole
 project, ``.qdc`` a codebook) or ``--format``. Export follows every other export: into
 ``exports/`` with a timestamped name unless ``--output`` is given, never over an
-existing file without ``--force``, recorded in the events. Import prints what it did, how it read each tool's text positions where
-the evidence decided, and every item it could not map.
+existing file without ``--force``, recorded in the events; ``--positions utf16`` writes
+offsets the way NVivo counts them. Import prints what it did (new, updated and unchanged
+counts), how it read each tool's text positions where the evidence decided, everything it
+kept in another form (an annotation as a memo headed by its passage), and every item it
+could not map; ``--split-names`` and ``--groups-as-attributes`` opt in to reading
+structure that other tools keep in names.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from ..api.refi import POSITIONS
 from ..cli import PROJECT_OPTION, _open, friendly_errors
 from ..errors import QualbenchError
 
@@ -47,20 +52,31 @@ def refi() -> None:
               help="File to write (default: exports/<title>-<timestamp>.qdpx or .qdc in the project).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Overwrite --output if it already exists.")
+@click.option("--positions", type=click.Choice(POSITIONS), default="codepoints", show_default=True,
+              help="How selection offsets count characters: codepoints (the REFI-QDA standard) or "
+                   "utf16 (as NVivo counts them; differs only for emoji and other rare characters).")
 @friendly_errors
-def refi_export(project_dir: Path, file: Path | None, fmt: str | None, force: bool) -> None:
+def refi_export(project_dir: Path, file: Path | None, fmt: str | None, force: bool, positions: str) -> None:
     """Write the project (.qdpx) or its codebook (.qdc) for another QDA program."""
     fmt = _format(file, fmt)
+    if fmt == "qdc" and positions != "codepoints":
+        raise QualbenchError("--positions applies to a .qdpx project; a .qdc codebook has no positions",
+                             source=file)
     project = _open(project_dir)
     target = file or _default_path(project, fmt)
-    export = project.export_qdpx if fmt == "qdpx" else project.export_qdc
-    r = export(target, force=force, actor=project.settings.default_coder)
+    if fmt == "qdpx":
+        r = project.export_qdpx(target, force=force, actor=project.settings.default_coder, positions=positions)
+    else:
+        r = project.export_qdc(target, force=force, actor=project.settings.default_coder)
     size = f"{r['bytes'] / 1024:,.0f} KB"
     if fmt == "qdc":
         click.echo(f"Wrote {target} ({size}): {r['codes']} codes.")
     else:
         click.echo(f"Wrote {target} ({size}): {r['documents']} documents, {r['codes']} codes, "
                    f"{r['codings']} codings, {r['coders']} coders, {r['notes']} notes, {r['cases']} cases.")
+    if r.get("positions") == "utf16":
+        click.echo("  positions: counted in UTF-16 code units, as NVivo counts them (the standard counts "
+                   "code points; other tools may misplace selections after an emoji)")
     for line in r["skipped"]:
         click.echo(f"  not exported: {line}")
 
@@ -70,24 +86,43 @@ def refi_export(project_dir: Path, file: Path | None, fmt: str | None, force: bo
 @PROJECT_OPTION
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help=FORMAT_HELP)
 @click.option("--all", "show_all", is_flag=True,
-              help=f"List every item that was not imported (default: the first {SHOWN}).")
+              help=f"List every item converted or not imported (default: the first {SHOWN} of each).")
+@click.option("--split-names", is_flag=True,
+              help="Build the code hierarchy from names like 'Coke::diet Coke' (ATLAS.ti) or "
+                   "'people.family' (Taguette); the separator is found in the names.")
+@click.option("--groups-as-attributes", is_flag=True,
+              help="Import document groups named like 'gender: male' (ATLAS.ti) as attributes of the "
+                   "documents' participants.")
 @friendly_errors
-def refi_import(file: Path, project_dir: Path, fmt: str | None, show_all: bool) -> None:
+def refi_import(file: Path, project_dir: Path, fmt: str | None, show_all: bool, split_names: bool,
+                groups_as_attributes: bool) -> None:
     """Import a REFI-QDA project or codebook from FILE in one transaction.
 
-    Codes, documents, participants and attributes are matched by name; nothing already
-    in the project is removed.
+    Codes match by GUID (a file imported before), then by path and name; documents by
+    text; participants and attributes by name. Importing the same file again adds
+    nothing, and nothing already in the project is removed.
     """
     fmt = _format(file, fmt)
+    if fmt == "qdc" and groups_as_attributes:
+        raise QualbenchError("--groups-as-attributes needs a .qdpx project; a .qdc codebook has no documents",
+                             source=file)
     project = _open(project_dir)
-    report = project.import_qdpx(file) if fmt == "qdpx" else project.import_qdc(file)
+    if fmt == "qdpx":
+        report = project.import_qdpx(file, split_names=split_names, groups_as_attributes=groups_as_attributes)
+    else:
+        report = project.import_qdc(file, split_names=split_names)
     click.echo(report.summary())
     for line in report.positions:
         click.echo(f"  positions: {line}")
     for line in report.remarks:
         click.echo(f"  note: {line}")
-    shown = report.unmapped if show_all else report.unmapped[:SHOWN]
+    _listed("converted", report.converted, show_all)
+    _listed("not imported", report.unmapped, show_all)
+
+
+def _listed(label: str, lines: list[str], show_all: bool) -> None:
+    shown = lines if show_all else lines[:SHOWN]
     for line in shown:
-        click.echo(f"  not imported: {line}")
-    if len(shown) < len(report.unmapped):
-        click.echo(f"  … and {len(report.unmapped) - len(shown)} more (--all lists them).")
+        click.echo(f"  {label}: {line}")
+    if len(shown) < len(lines):
+        click.echo(f"  … and {len(lines) - len(shown)} more (--all lists them).")

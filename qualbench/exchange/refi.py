@@ -12,18 +12,42 @@ element in the XSD's sequence order; empty containers omitted (each needs a chil
 sources as ``sources/<GUID>.txt`` in UTF-8, LF, no BOM — our stored text, so positions
 are our code points unchanged (§10.2: code points, end exclusive). Our code fields
 (description, when to use / not to use, example) are folded into ``Description`` as
-labelled paragraphs that :func:`split_description` takes apart again.
+labelled paragraphs (``When to use: …``) that :func:`split_description` takes apart
+again. The encoding is unambiguous: a paragraph of a field that itself starts with a
+label gets one backslash in front (``\\Example: …``), and :func:`split_description`
+removes it. Only files that say they are ours (``origin`` starting with ``qualbench``)
+are split and kept byte-exact; another tool's description is all definition (trimmed).
+
+**Positions for other tools.** The default is the standard's code points. NVivo was
+seen to count UTF-16 code units instead (an emoji or another character outside the
+Basic Multilingual Plane counts 2; ``shared/refi-qda/NOTES.md``, gotcha 1, verified on
+NVivo 12 exports): where a text has such characters, NVivo would place our selections
+after the first one a little early. ``positions="utf16"`` (CLI ``--positions utf16``)
+writes UTF-16 offsets for NVivo and says so in ``origin``; texts without such
+characters give the same file either way. Line breaks are always written as LF and
+counted once, which is what the spec says; QualCoder offers to rewrite breaks as CRLF
+"for MAXQDA importation", but no vendor documentation we could find states MAXQDA's
+rule, so there is no such option yet.
 
 **Reading** is lenient, as the files in the wild are (see ``shared/refi-qda/NOTES.md``):
 any single ``*.qde`` at the root; ``sources/`` in any case; any
 ``urn:QDA-XML:{project|codebook}:*`` namespace or none; ``plainTextPath`` with or
-without ``internal://``; BOM and CRLF in sources; colours as ``#RGB``, ``#RRGGBB``,
+without ``internal://`` (and the source's inline ``PlainTextContent`` when the path
+leads nowhere); BOM and CRLF in sources; colours as ``#RGB``, ``#RRGGBB``,
 with alpha, or ``rgb()``; NVivo's UTF-16 and ATLAS.ti's one-per-line-break positions,
 detected and verified by :mod:`.refi_positions`. Paths outside the archive
 (``relative:///``, ``absolute:///``) are never opened: a file from elsewhere must not
 make us read the local disk. What cannot be mapped — non-text sources, selections that
 fit no reading, codings of unknown codes — goes into ``problems`` one line each, for the
 report, instead of being guessed.
+
+**Annotations** — a comment on a passage that codes nothing — come in three shapes:
+an uncoded selection with a ``Description`` or ``NoteRef`` (MAXQDA, f4, requal), a
+``Note`` holding its own ``PlainTextSelection`` that a source points to (QualCoder), and
+an uncoded selection tied to a ``Note`` by a ``Link`` (NVivo). All three become
+:class:`RefiAnnotation` objects with the span in our text, so the importer can keep the
+anchor. ``Sets`` are read as :class:`RefiSet` and classified by the importer (code
+groups, document groups, groups that look like attributes).
 """
 from __future__ import annotations
 
@@ -47,7 +71,17 @@ NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 MAX_CODE_DEPTH = 64
 _LABELS = (("when_to_use", "When to use"), ("when_not_to_use", "When not to use"), ("example", "Example"))
-_LABEL_RE = re.compile(r"(?:^|\n\n)(When to use|When not to use|Example): ")
+_LABEL_NAMES = "When to use|When not to use|Example"
+_LABEL_RE = re.compile(rf"(?:^|\n\n)({_LABEL_NAMES}): ")
+# A paragraph of a field that starts with (backslashes and) a label: one more backslash
+# on the way out, one less on the way in.
+_ESCAPE_RE = re.compile(rf"(^|\n\n)(\\*)(?=(?:{_LABEL_NAMES}): )")
+_UNESCAPE_RE = re.compile(rf"(^|\n\n)\\(\\*)(?=(?:{_LABEL_NAMES}): )")
+OWN_ORIGIN = "qualbench"
+# The Description of a Case we write for a participant label that documents carry but
+# that has no row in the participant table: on reading our own file it means "link the
+# documents, add no participant row".
+LABEL_ONLY_CASE = "Participant label of the linked documents (not in the participant table)."
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
@@ -100,6 +134,7 @@ class RefiSelection:
     created: str | None = None
     codings: list[RefiCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dropped: int = 0                   # codings read but not kept (unknown code, case coding)
 
 
 @dataclass
@@ -123,6 +158,30 @@ class RefiNote:
     user: str | None = None
     created: str | None = None
     modified: str | None = None
+    anchors: list[tuple[int, int]] = field(default_factory=list)   # its own selections, as written
+
+
+@dataclass
+class RefiAnnotation:
+    """A comment on a passage that codes nothing (see the module docstring)."""
+    source: str | None                 # Source GUID; None when no source claims it
+    start: int                         # our code points; the file's own offsets when source is None
+    end: int
+    how: str                           # which of the shapes it came in, for the report
+    description: str = ""
+    notes: list[str] = field(default_factory=list)                # Note GUIDs holding its text
+    user: str | None = None
+    created: str | None = None
+
+
+@dataclass
+class RefiSet:
+    guid: str
+    name: str
+    description: str = ""
+    codes: list[str] = field(default_factory=list)               # member GUIDs, by kind
+    sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -139,6 +198,7 @@ class RefiCase:
     name: str
     values: list[tuple[str, str]] = field(default_factory=list)   # (Variable GUID, value)
     sources: list[str] = field(default_factory=list)              # Source GUIDs
+    description: str = ""
 
 
 @dataclass
@@ -156,6 +216,8 @@ class RefiProject:
     sources: list[RefiSource] = field(default_factory=list)
     notes: list[RefiNote] = field(default_factory=list)
     project_notes: list[str] = field(default_factory=list)      # Note GUIDs on the project
+    annotations: list[RefiAnnotation] = field(default_factory=list)
+    sets: list[RefiSet] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)           # read but not mappable
     remarks: list[str] = field(default_factory=list)            # decisions taken while reading
 
@@ -163,31 +225,129 @@ class RefiProject:
         for code in self.codes:
             yield from code.walk()
 
+    @property
+    def ours(self) -> bool:
+        """Written by qualbench: descriptions are our structured fields, kept exactly."""
+        return is_own_origin(self.origin)
+
 
 # -- shared helpers ---------------------------------------------------------------------
 
+def is_own_origin(origin: str | None) -> bool:
+    return (origin or "").strip().casefold().startswith(OWN_ORIGIN)
+
+
 def compose_description(code: RefiCode) -> str:
-    """Our code fields as one Description: the definition, then labelled paragraphs."""
-    parts = [code.description.strip()] if code.description.strip() else []
+    """Our code fields as one Description: the definition, then labelled paragraphs.
+
+    Lossless: nothing is trimmed, and a field paragraph that starts like a label is
+    escaped (see the module docstring), so :func:`split_description` gives back exactly
+    the fields that went in.
+    """
+    parts = [_ESCAPE_RE.sub(r"\1\2\\", code.description)] if code.description else []
     for attr, label in _LABELS:
-        value = getattr(code, attr).strip()
+        value = getattr(code, attr)
         if value:
-            parts.append(f"{label}: {value}")
+            parts.append(f"{label}: " + _ESCAPE_RE.sub(r"\1\2\\", value))
     return "\n\n".join(parts)
 
 
 def split_description(text: str) -> dict[str, str]:
-    """Inverse of :func:`compose_description`; a foreign description is all definition."""
-    text = (text or "").strip()
+    """Inverse of :func:`compose_description` (exact, nothing trimmed)."""
+    text = text or ""
     fields = {"description": "", "when_to_use": "", "when_not_to_use": "", "example": ""}
     by_label = {label: attr for attr, label in _LABELS}
     matches = list(_LABEL_RE.finditer(text))
-    fields["description"] = text[:matches[0].start()].strip() if matches else text
+    fields["description"] = text[:matches[0].start()] if matches else text
     for m, nxt in zip(matches, matches[1:] + [None]):
-        value = text[m.end():nxt.start() if nxt else len(text)].strip()
+        value = text[m.end():nxt.start() if nxt else len(text)]
         attr = by_label[m.group(1)]
-        fields[attr] = f"{fields[attr]}\n\n{value}".strip() if fields[attr] else value
-    return fields
+        fields[attr] = f"{fields[attr]}\n\n{value}" if fields[attr] else value
+    return {k: _UNESCAPE_RE.sub(r"\1\2", v) for k, v in fields.items()}
+
+
+def has_labels(text: str) -> bool:
+    """Does a description carry our labelled paragraphs?"""
+    return bool(_LABEL_RE.search(text or ""))
+
+
+# -- hierarchy written into names ---------------------------------------------------------
+# ATLAS.ti writes a code "Coke::diet Coke" beside "Coke"; Taguette has flat tags and
+# people name them "people.family.mother". Each part must be non-empty; a dotted part may
+# not start or end with a space, so "Dr. Smith" or "e.g." are not paths.
+_DOTTED = re.compile(r"[^.\s](?:[^.]*[^.\s])?(?:\.[^.\s](?:[^.]*[^.\s])?)+")
+
+
+def _path_of(name: str, sep: str) -> list[str] | None:
+    if sep == ".":
+        return name.split(".") if _DOTTED.fullmatch(name) else None
+    parts = [p.strip() for p in name.split(sep)]
+    return parts if len(parts) > 1 and all(parts) else None
+
+
+def path_separator(codes: list[RefiCode], origin: str = "") -> str | None:
+    """``'::'`` or ``'.'`` when top-level code names look like paths, else None.
+
+    ``::`` is unambiguous. A dot is taken only with more evidence: Taguette wrote the file,
+    or a dotted name extends another code's name, or two dotted names share a first part.
+    """
+    names = [c.name for c in codes]
+    if any(_path_of(n, "::") for n in names):
+        return "::"
+    dotted = [n for n in names if _path_of(n, ".")]
+    if not dotted:
+        return None
+    known = {n.casefold() for n in names}
+    firsts = [n.split(".", 1)[0].casefold() for n in dotted]
+    if ("taguette" in (origin or "").casefold() or len(set(firsts)) < len(firsts)
+            or any(n.rsplit(".", 1)[0].casefold() in known for n in dotted)):
+        return "."
+    return None
+
+
+def path_names(codes: list[RefiCode], sep: str) -> list[str]:
+    """The top-level code names that :func:`split_code_names` would split."""
+    return [c.name for c in codes if _path_of(c.name, sep)]
+
+
+def split_code_names(codes: list[RefiCode], sep: str) -> tuple[list[RefiCode], int]:
+    """Top-level codes named like paths moved under their parents; returns the new top
+    level and how many codes moved. A parent that is not itself a code of the file becomes
+    a non-codable node (GUID ``path:<path>``, the same in every import)."""
+    registry: dict[tuple[str, ...], RefiCode] = {}
+    for code in codes:
+        key = tuple(p.casefold() for p in (_path_of(code.name, sep) or [code.name]))
+        registry.setdefault(key, code)
+    top: list[RefiCode] = []
+    made: dict[tuple[str, ...], RefiCode] = {}
+
+    def node_for(parts: list[str]) -> RefiCode:
+        key = tuple(p.casefold() for p in parts)
+        if key in registry:
+            return registry[key]
+        if key not in made:
+            node = RefiCode(f"path:{sep.join(key)}", parts[-1], codable=False)
+            made[key] = node
+            (node_for(parts[:-1]).children if len(parts) > 1 else top).append(node)
+        return made[key]
+
+    moved = 0
+    for code in codes:
+        parts = _path_of(code.name, sep)
+        if parts is None:
+            top.append(code)
+            continue
+        code.name = parts[-1]
+        node_for(parts[:-1]).children.append(code)
+        moved += 1
+
+    def kinds(nodes: list[RefiCode], depth: int) -> None:
+        for node in nodes:
+            if not node.codable:
+                node.kind = "theme" if depth == 0 else "category"
+            kinds(node.children, depth + 1)
+    kinds(top, 0)
+    return top, moved
 
 
 def normalise_color(value: str | None) -> str | None:
@@ -264,7 +424,9 @@ def _code_xml(parent: ET.Element, code: RefiCode, ns: str, with_notes: bool) -> 
 
 def _serialise(root: ET.Element, ns: str) -> bytes:
     ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
+    # A bare CR in element text would come back as LF (XML end-of-line handling): escape it
+    # so descriptions and memos return as they left. Attributes are escaped already.
+    body = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
@@ -312,6 +474,8 @@ def project_xml(project: RefiProject) -> bytes:
         cases = _el(root, "Cases", ns)
         for case in project.cases:
             node = _el(cases, "Case", ns, {"guid": case.guid, "name": case.name})
+            if case.description:
+                _el(node, "Description", ns, text=case.description)
             for var_guid, value in case.values:
                 vv = _el(node, "VariableValue", ns)
                 _el(vv, "VariableRef", ns, {"targetGUID": var_guid})
@@ -450,7 +614,9 @@ def _check_root(root: ET.Element, expected: str, kind: str, source: Path, remark
 
 # -- reading: codes, users, variables, cases, notes -------------------------------------
 
-def _read_codes(holder: ET.Element | None, problems: list[str], depth: int = 0) -> list[RefiCode]:
+def _read_codes(holder: ET.Element | None, problems: list[str], depth: int = 0, *,
+                ours: bool = False) -> list[RefiCode]:
+    """Codes, recursively. Only our own files carry our structured description."""
     codes = []
     for el in _kids(holder, "Code"):
         if depth >= MAX_CODE_DEPTH:
@@ -462,10 +628,11 @@ def _read_codes(holder: ET.Element | None, problems: list[str], depth: int = 0) 
             problems.append(f"code '{name}' has no guid: skipped with its sub-codes")
             continue
         kind = "code" if codable else ("theme" if depth == 0 else "category")
-        fields = split_description(_text(_kid(el, "Description")))
+        text = _text(_kid(el, "Description"))
+        fields = split_description(text) if ours else {"description": text.strip()}
         codes.append(RefiCode(guid, name, codable, kind, normalise_color(el.get("color")),
                               notes=_refs(el, "NoteRef"),
-                              children=_read_codes(el, problems, depth + 1), **fields))
+                              children=_read_codes(el, problems, depth + 1, ours=ours), **fields))
     return codes
 
 
@@ -504,7 +671,8 @@ def _read_cases(root: ET.Element, problems: list[str]) -> list[RefiCase]:
             continue
         values = [(v, x) for v, x in map(_value_of, _kids(el, "VariableValue")) if v and x is not None]
         skipped_refs += len(_kids(el, "CodeRef")) + len(_kids(el, "SelectionRef"))
-        out.append(RefiCase(guid, name, values, _refs(el, "SourceRef")))
+        out.append(RefiCase(guid, name, values, _refs(el, "SourceRef"),
+                            _text(_kid(el, "Description")).strip()))
     if skipped_refs:
         problems.append(f"{skipped_refs} code or selection references of cases not imported "
                         "(qualbench links participants to whole documents)")
@@ -521,41 +689,55 @@ class _Reader:
     origin: str
     problems: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
+    notes: dict[str, RefiNote] = field(default_factory=dict)
+    annotations: list[RefiAnnotation] = field(default_factory=list)
+    placed: set[str] = field(default_factory=set)       # notes whose own selection found its source
 
-    def file_text(self, location: str | None, what: str) -> str | None:
-        """Text of an ``internal://`` file (or a bare name, as qc wrote), decoded; None if absent."""
+    def locate(self, location: str | None, what: str) -> tuple[str | None, str]:
+        """Text of an ``internal://`` file (or a bare name, as qc wrote), decoded, or
+        None and why not."""
         loc = (location or "").strip()
         if not loc:
-            return None
+            return None, f"{what}: no file named"
         scheme = re.match(r"^([A-Za-z]+):/*", loc)
         if scheme and scheme.group(1).casefold() != "internal":
-            self.problems.append(f"{what}: its text is outside the archive ({loc}); "
-                                 "only files inside the .qdpx are read")
-            return None
+            return None, (f"{what}: its text is outside the archive ({loc}); "
+                          "only files inside the .qdpx are read")
         name = loc[scheme.end():] if scheme else loc
         member = self.archive.source_member(name) if self.archive else None
         if member is None:
-            self.problems.append(f"{what}: file '{name}' is not in the archive's sources folder")
-            return None
+            return None, f"{what}: file '{name}' is not in the archive's sources folder"
         data = self.archive.read(member)
         try:
-            return decode_bytes(data, member)
+            return decode_bytes(data, member), ""
         except InputFileError as exc:
-            self.problems.append(f"{what}: {exc}")
-            return None
+            return None, f"{what}: {exc}"
 
-    def source_text(self, el: ET.Element, what: str) -> str | None:
+    def element_text(self, el: ET.Element, what: str) -> str | None:
+        """The text of a source or note: its file, else its inline ``PlainTextContent``."""
         path = el.get("plainTextPath")
-        if path:
-            return self.file_text(path, what)
         content = _kid(el, "PlainTextContent")
+        if path:
+            text, why = self.locate(path, what)
+            if text is not None:
+                return text
+            if content is not None:   # requal writes both; the file may be elsewhere in the zip
+                self.remarks.append(f"{why}; used the text inside the project file (PlainTextContent)")
+                return content.text or ""
+            self.problems.append(why)
+            return None
         if content is not None:
             return content.text or ""
-        if el.get("richTextPath"):
-            self.problems.append(f"{what}: only rich text (.docx), no plain text: not imported")
-        else:
-            self.problems.append(f"{what}: no text in the file: not imported")
         return None
+
+    def source_text(self, el: ET.Element, what: str) -> str | None:
+        text = self.element_text(el, what)
+        if text is None and not el.get("plainTextPath"):
+            if el.get("richTextPath"):
+                self.problems.append(f"{what}: only rich text (.docx), no plain text: not imported")
+            else:
+                self.problems.append(f"{what}: no text in the file: not imported")
+        return text
 
 
 def _int(value: str | None) -> int | None:
@@ -609,6 +791,8 @@ def _read_text_source(r: _Reader, el: ET.Element, name: str) -> RefiSource | Non
 
 
 def _read_selections(r: _Reader, el: ET.Element, raw: str, source: RefiSource) -> None:
+    """The source's selections, and the notes it points to that carry their own selection
+    (QualCoder's annotations), mapped onto our text with one reading of its positions."""
     elements, positions = [], []
     for sel in _kids(el, "PlainTextSelection"):
         start, end = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
@@ -618,20 +802,35 @@ def _read_selections(r: _Reader, el: ET.Element, raw: str, source: RefiSource) -
             continue
         elements.append(sel)
         positions.append((start, end, sel.get("name") or ""))
-    if not elements:
+    anchored = [(g, a) for g in dict.fromkeys(source.notes) if g in r.notes for a in r.notes[g].anchors]
+    if not elements and not anchored:
         return
-    resolution = resolve(raw, source.text, positions, r.origin)
+    resolution = resolve(raw, source.text, positions + [(s, e, "") for _, (s, e) in anchored], r.origin)
     source.positions = resolution.note
+
+    def why(start: int, end: int) -> str:
+        return "is empty" if start >= end else f"does not fit the text ({len(source.text):,} characters)"
+
     for sel, (start, end, _), span in zip(elements, positions, resolution.spans):
         if span is None:
-            why = "is empty" if start >= end else f"does not fit the text ({len(source.text):,} characters)"
-            r.problems.append(f"source '{source.name}': selection [{start}, {end}) {why}: not imported")
+            r.problems.append(f"source '{source.name}': selection [{start}, {end}) {why(start, end)}: "
+                              "not imported")
             continue
         source.selections.append(RefiSelection(
             _norm_guid(sel.get("guid")) or "", span[0], span[1], sel.get("name") or "",
             _text(_kid(sel, "Description")).strip(), _norm_guid(sel.get("creatingUser")),
             sel.get("creationDateTime"), [c for c in map(_coding, _kids(sel, "Coding")) if c],
             _refs(sel, "NoteRef")))
+    for (guid, (start, end)), span in zip(anchored, resolution.spans[len(elements):]):
+        note = r.notes[guid]
+        if span is None:
+            r.problems.append(f"source '{source.name}': note '{note.name or guid}' marks [{start}, {end}), "
+                              f"which {why(start, end)}: imported without that anchor")
+            continue
+        r.annotations.append(RefiAnnotation(source.guid, span[0], span[1], "a note with its own selection",
+                                            notes=[guid], user=note.user, created=note.created))
+        r.placed.add(guid)
+    source.notes = [g for g in source.notes if g not in r.placed]
 
 
 def _read_sources(r: _Reader, root: ET.Element) -> list[RefiSource]:
@@ -664,13 +863,36 @@ def _read_notes(r: _Reader, root: ET.Element) -> list[RefiNote]:
         guid, name = _norm_guid(el.get("guid")), (el.get("name") or "").strip()
         if not guid:
             continue
-        path = el.get("plainTextPath")
-        text = r.file_text(path, f"note '{name}'") if path else _text(_kid(el, "PlainTextContent"))
+        text = r.element_text(el, f"note '{name}'")
         if text is None:
-            continue
+            if el.get("plainTextPath"):
+                continue      # reported by element_text
+            text = ""
+        spans = ((_int(x.get("startPosition")), _int(x.get("endPosition")))
+                 for x in _kids(el, "PlainTextSelection"))
+        anchors = [(s, e) for s, e in spans if s is not None and e is not None]
         out.append(RefiNote(guid, name, normalise(text).strip(), _norm_guid(el.get("creatingUser")),
-                            el.get("creationDateTime"), el.get("modifiedDateTime")))
+                            el.get("creationDateTime"), el.get("modifiedDateTime"), anchors))
     return out
+
+
+def _members(el: ET.Element, tag: str) -> list[str]:
+    # The spec says targetGUID; ATLAS.ti 23 QDCs write guid.
+    return [g for g in (_norm_guid(m.get("targetGUID") or m.get("guid")) for m in _kids(el, tag)) if g]
+
+
+def _read_sets(root: ET.Element) -> list[RefiSet]:
+    """Sets of a project (``Project/Sets``) or codebook (``CodeBook/Sets``)."""
+    holders = [_kid(root, "Sets"), _kid(_kid(root, "CodeBook"), "Sets")]
+    return [RefiSet(_norm_guid(el.get("guid")) or "", " ".join((el.get("name") or "").split()),
+                    _text(_kid(el, "Description")).strip(), _members(el, "MemberCode"),
+                    _members(el, "MemberSource"), _members(el, "MemberNote"))
+            for holder in holders for el in _kids(holder, "Set")]
+
+
+def _read_links(root: ET.Element) -> list[tuple[str | None, str | None]]:
+    return [(_norm_guid(el.get("originGUID")), _norm_guid(el.get("targetGUID")))
+            for el in _kids(_kid(root, "Links"), "Link")]
 
 
 # -- reading: consistency ---------------------------------------------------------------
@@ -733,7 +955,9 @@ def _resolve_references(project: RefiProject) -> None:
         source.codings = keep(source.codings, source, whole=True)
         source.notes = known(source.notes)
         for sel in source.selections:
+            before = len(sel.codings)
             sel.codings = keep(sel.codings, source, whole=False)
+            sel.dropped = before - len(sel.codings)
             sel.notes = known(sel.notes)
             sel.user = sel.user if sel.user in users else None
             for coding in sel.codings:
@@ -751,6 +975,67 @@ def _resolve_references(project: RefiProject) -> None:
         project.problems.append(f"{unknown_notes} note reference(s) to notes not in the file: ignored")
 
 
+def _apply_links(project: RefiProject, links: list[tuple[str | None, str | None]]) -> set[str]:
+    """A Link between a note and a passage, code or source attaches the note there (NVivo
+    links its annotations this way); returns the selections that got a note so."""
+    notes = {n.guid for n in project.notes}
+    selections = {sel.guid: sel for src in project.sources for sel in src.selections if sel.guid}
+    codes = {c.guid: c for c in project.all_codes()}
+    sources = {s.guid: s for s in project.sources}
+    linked, other = set(), 0
+    for origin, target in links:
+        for note, end in ((origin, target), (target, origin)):
+            if note not in notes:
+                continue
+            holder = selections.get(end) or codes.get(end) or sources.get(end)
+            if holder is not None:
+                if note not in holder.notes:
+                    holder.notes.append(note)
+                if end in selections:
+                    linked.add(end)
+                break
+        else:
+            other += 1
+    if other:
+        project.problems.append(f"{other} link(s) not imported (qualbench keeps a note only on a passage, "
+                                "a code, a document or the project)")
+    return linked
+
+
+def _collect_annotations(project: RefiProject, reader: _Reader, linked: set[str]) -> None:
+    """Uncoded selections with a comment, and notes with a selection of their own, become
+    :class:`RefiAnnotation`; a selection with neither code nor comment is reported."""
+    annotations, empty = list(reader.annotations), 0
+    for source in project.sources:
+        kept = []
+        for sel in source.selections:
+            if sel.codings:
+                kept.append(sel)
+            elif sel.description.strip() or sel.notes:
+                how = ("a passage linked to a note" if sel.guid in linked else
+                       "a passage with a comment and no code")
+                annotations.append(RefiAnnotation(source.guid, sel.start, sel.end, how, sel.description,
+                                                  list(sel.notes), sel.user, sel.created))
+            elif not sel.dropped:
+                empty += 1
+        source.selections = kept
+    referenced = set(project.project_notes) | {g for c in project.all_codes() for g in c.notes}
+    for source in project.sources:
+        referenced |= set(source.notes) | {g for c in source.codings for g in c.notes}
+        for sel in source.selections:
+            referenced |= set(sel.notes) | {g for c in sel.codings for g in c.notes}
+    referenced |= {g for a in annotations for g in a.notes}
+    for note in project.notes:
+        if note.anchors and note.guid not in reader.placed and note.guid not in referenced:
+            for start, end in note.anchors:   # QualCoder points only to its first annotation
+                annotations.append(RefiAnnotation(None, start, end, "a note with its own selection "
+                                                  "that no source points to", notes=[note.guid],
+                                                  user=note.user, created=note.created))
+    project.annotations = annotations
+    if empty:
+        project.problems.append(f"{empty} selection(s) with neither a code nor a comment: not imported")
+
+
 def _project_from_xml(root: ET.Element, reader: _Reader) -> RefiProject:
     _check_root(root, "Project", "project", reader.path, reader.remarks)
     project = RefiProject(name=(root.get("name") or "").strip(), origin=reader.origin,
@@ -759,20 +1044,24 @@ def _project_from_xml(root: ET.Element, reader: _Reader) -> RefiProject:
                           description=_text(_kid(root, "Description")).strip())
     project.users = _read_users(root)
     try:
-        project.codes = _read_codes(_kid(_kid(root, "CodeBook"), "Codes"), reader.problems)
+        project.codes = _read_codes(_kid(_kid(root, "CodeBook"), "Codes"), reader.problems,
+                                    ours=project.ours)
     except ValueError as exc:
         raise InputFileError(str(exc), source=reader.path) from None
     project.variables = _read_variables(root)
     project.cases = _read_cases(root, reader.problems)
+    project.notes = _read_notes(reader, root)           # first: sources place their anchors
+    reader.notes = {n.guid: n for n in project.notes}
     project.sources = _read_sources(reader, root)
-    project.notes = _read_notes(reader, root)
     project.project_notes = _refs(root, "NoteRef")
-    ignored = [f"{len(list(_kid(root, k)))} {k.lower()}" for k in ("Sets", "Links", "Graphs")
-               if _kid(root, k) is not None and len(list(_kid(root, k)))]
-    if ignored:
-        reader.problems.append(f"{', '.join(ignored)} not imported (qualbench has no equivalent)")
+    project.sets = _read_sets(root)
+    graphs = _kid(root, "Graphs")
+    if graphs is not None and len(list(graphs)):
+        reader.problems.append(f"{len(list(graphs))} graph(s) not imported (qualbench has no equivalent)")
     project.problems, project.remarks = reader.problems, reader.remarks
     _resolve_references(project)
+    linked = _apply_links(project, _read_links(root))
+    _collect_annotations(project, reader, linked)
     return project
 
 
@@ -818,6 +1107,8 @@ def read_qdc(path: Path | str) -> RefiProject:
     if _is_zip(path):
         project = read_qdpx(path)
         project.sources, project.cases, project.variables, project.notes = [], [], [], []
+        project.annotations, project.project_notes, project.description = [], [], ""
+        project.sets = [s for s in project.sets if s.codes]
         project.problems = []
         project.remarks.append("a .qdpx project: only its codebook is read")
         return project
@@ -830,11 +1121,14 @@ def read_qdc(path: Path | str) -> RefiProject:
     else:
         _check_root(root, "CodeBook", "codebook", path, remarks)
         holder = _kid(root, "Codes")
+    origin = root.get("origin") or ""
     try:
-        codes = _read_codes(holder, problems)
+        codes = _read_codes(holder, problems, ours=is_own_origin(origin))
     except ValueError as exc:
         raise InputFileError(str(exc), source=path) from None
     for code in (c for top in codes for c in top.walk()):
         code.notes = []
-    return RefiProject(name=path.stem, origin=root.get("origin") or "", codes=codes,
-                       problems=problems, remarks=remarks)
+    project = RefiProject(name=path.stem, origin=origin, codes=codes, problems=problems, remarks=remarks,
+                          sets=[s for s in _read_sets(root) if s.codes])
+    _drop_duplicates(project)
+    return project

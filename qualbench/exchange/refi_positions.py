@@ -7,7 +7,8 @@ what we write. Tools that wrote the files we read count differently:
 * **NVivo** counts UTF-16 code units (an emoji or other non-BMP character counts 2),
   and its CRLF line breaks as 2;
 * **ATLAS.ti** writes CRLF into the ``.txt`` but counts a line break as 1;
-* MAXQDA, QualCoder and qualbench follow the spec (code points, breaks as written).
+* MAXQDA, QualCoder and qualbench follow the spec (code points, breaks as written);
+  qualbench's export for NVivo (``positions="utf16"``) says so in its ``origin``.
 
 A selection of another tool is mapped in two steps: *tool offset → code point of the
 file's text* (depends on the convention) and *code point of the file → code point of
@@ -29,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -58,11 +59,19 @@ SPEC = Convention("cp", "file")
 def expected(origin: str | None) -> Convention:
     """The convention the writing tool is known to use (see the module docstring)."""
     o = (origin or "").casefold()
-    if "nvivo" in o:
+    if "utf-16" in o or "nvivo" in o:     # our export for NVivo says "positions: UTF-16 code units"
         return Convention("utf16", "file")
     if "atlas" in o:
         return Convention("cp", "one")
     return SPEC
+
+
+def utf16_offsets(text: str):
+    """Code point offset → UTF-16 code unit offset in ``text`` (for an export to NVivo)."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    if not astral:
+        return lambda i: i
+    return lambda i: i + bisect_left(astral, i)
 
 
 class _Piecewise:
