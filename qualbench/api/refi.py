@@ -47,7 +47,7 @@ from ..exchange.refi import (LABEL_ONLY_CASE, RefiCase, RefiCode, RefiCoding, Re
                              RefiSelection, RefiSource, RefiUser, RefiVariable, codebook_xml,
                              has_labels, path_names, path_separator, qdpx_bytes, read_qdc, read_qdpx,
                              split_code_names, split_description, write_atomically, xsd_datetime)
-from ..exchange.refi_positions import utf16_offsets
+from ..exchange.refi_positions import POSITIONS, utf16_offsets
 from ..exchange.tables import infer_type
 from ..exchange.transcripts import ParsedTranscript, parse_plain_text
 from ..nlp import segment_spans
@@ -61,7 +61,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _FIELDS = ("description", "when_to_use", "when_not_to_use", "example")
 # ATLAS.ti users keep document attributes as document groups named "gender: male".
 _ATTRIBUTE_SET = re.compile(r"\s*([^:]{1,60}?)\s*:\s*(\S.*?)\s*")
-POSITIONS = ("codepoints", "utf16")
 
 
 @dataclass

@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 
 from ..cli import PROJECT_OPTION, _open, friendly_errors
-from ..exchange.docx_report import DEFAULT_MAX_WORDS, DEFAULT_PER_CODE, PARTS
-from ..exchange.tables_export import TABLES
+from ..exchange.export_names import DEFAULT_MAX_WORDS, DEFAULT_PER_CODE, REPORT_PARTS, TABLES
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -56,7 +55,7 @@ def export() -> None:
 
 @export.command(name="docx")
 @PROJECT_OPTION
-@click.option("--what", "what", multiple=True, type=click.Choice([*PARTS, "all"]), default=("quotes",),
+@click.option("--what", "what", multiple=True, type=click.Choice([*REPORT_PARTS, "all"]), default=("quotes",),
               show_default=True, help="Report part; repeat for several, or 'all' (parts that cannot be "
                                       "made, e.g. agreement with one coder, are then skipped).")
 @NODES_OPTION

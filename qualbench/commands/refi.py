@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from ..api.refi import POSITIONS
+from ..exchange.refi_positions import POSITIONS
 from ..cli import PROJECT_OPTION, _open, friendly_errors
 from ..errors import QualbenchError
 

@@ -67,10 +67,9 @@ from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import _Cell
 
 from ..errors import QualbenchError
+from .export_names import DEFAULT_MAX_WORDS, DEFAULT_PER_CODE, REPORT_PARTS
 
 ELLIPSIS = "[…]"
-DEFAULT_MAX_WORDS = 60
-DEFAULT_PER_CODE = 2
 
 # -- quote trimming ---------------------------------------------------------------------------
 
@@ -1006,13 +1005,8 @@ def part_joint(doc, project, opt: ReportOptions, ctx: _Context) -> None:
 
 # -- the report -------------------------------------------------------------------------------
 
-PARTS: dict[str, Callable] = {
-    "quotes": part_quotes,
-    "codebook": part_codebook,
-    "agreement": part_agreement,
-    "participants": part_participants,
-    "joint": part_joint,
-}
+PARTS: dict[str, Callable] = dict(zip(REPORT_PARTS, (part_quotes, part_codebook, part_agreement,
+                                                     part_participants, part_joint)))
 
 
 def resolve_parts(what: str | Iterable[str]) -> list[str]:

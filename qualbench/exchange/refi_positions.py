@@ -33,6 +33,9 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+# How an export counts positions: the standard's code points, or UTF-16 code units (NVivo).
+POSITIONS = ("codepoints", "utf16")
+
 _BREAK = re.compile(r"\r\n|\r|\n")
 _ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 _SPECIAL_B = re.compile("\r\n|\u2029")

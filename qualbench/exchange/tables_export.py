@@ -35,8 +35,8 @@ import pandas as pd
 
 from ..errors import QualbenchError
 from .docx_report import DEFAULT_MAX_WORDS, DEFAULT_PER_CODE, SourceLabels, codebook_rows, coding_set, select_quotes
+from .export_names import TABLES
 
-TABLES = ("codings", "quotes", "codebook", "participants", "joint")
 CODING_COLUMNS = ["coding_id", "document", "participant", "coder", "code", "code_path", "theme", "category",
                   "start", "end", "quote", "memo", "starred"]
 MIN_WIDTH, MAX_WIDTH = 8, 60
