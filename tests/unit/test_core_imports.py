@@ -49,3 +49,13 @@ def test_importing_the_core_does_not_import_textual_or_rich():
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["bad"] == {}, f"core modules importing textual/rich: {result['bad']}"
     assert result["loaded"] == []
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """'qualbench --help' and argument errors must answer at once: the CLI module loads
+    pandas, SciPy, spaCy, python-docx and Textual only when a command needs them."""
+    heavy = ["pandas", "scipy", "spacy", "docx", "openpyxl", "textual", "sqlite_utils"]
+    code = ("import json, sys, qualbench.cli; "
+            f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
