@@ -172,6 +172,8 @@ def segment_level(project, inp: AgreementInput, threshold: float = 0.9, basis: s
                         if c.code_id in wanted]
                 for coder in inp.coders}
     result = segment_agreement(segments, threshold=threshold, basis=basis)
+    order = {c.name: i for i, c in enumerate(inp.codes)}  # codebook order, as at the other levels
+    result["per_code"] = dict(sorted(result["per_code"].items(), key=lambda kv: order.get(kv[0], len(order))))
     result.update(level="segment", coders=inp.coders, threshold=threshold, basis=basis,
                   documents=[d.name for d in inp.documents], excluded_documents=inp.excluded_documents,
                   unused_codes=inp.unused_codes)

@@ -121,13 +121,23 @@ class SaturationResult:
         rule = f"base {self.base}, run {self.run}, new information ≤ {_pct(self.threshold)}"
         n = len(self.curve)
         if self.point is None:
-            why = (f"only {n} interviews, fewer than base + run" if n < self.base + self.run
+            why = (f"only {plural(n, 'interview')}, fewer than base + run" if n < self.base + self.run
                    else "no run met the threshold")
             return f"Saturation not reached ({rule}; {why})."
         w = self.windows[self.windows["met"]].iloc[0]
         return (f"Saturation reached at interview {self.point} ({self.point}+{self.run}; {rule}: "
-                f"interviews {int(w.run_from)}–{int(w.run_to)} added {int(w.new_in_run)} new "
-                f"code{'s' if w.new_in_run != 1 else ''} to {int(w.base_codes)} = {w.new_info_pct:.1f}%).")
+                f"{run_text(int(w.run_from), int(w.run_to))} added {plural(int(w.new_in_run), 'new code')} "
+                f"to {int(w.base_codes)} = {w.new_info_pct:.1f}%).")
+
+
+def plural(n: int, word: str) -> str:
+    """'1 interview', '5 interviews'."""
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def run_text(first: int, last: int, one: str = "interview", many: str = "interviews") -> str:
+    """'interview 5' for a run of one, 'interviews 5–6' for more."""
+    return f"{one} {first}" if first == last else f"{many} {first}–{last}"
 
 
 def _n(x: float) -> str:

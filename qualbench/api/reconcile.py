@@ -112,14 +112,24 @@ class ReconcileMixin(ProjectBase):
         items = self.disagreements(coder_a, coder_b, code=code)
         return sum(1 for d in items if d.decision), len(items)
 
-    def start_consensus(self, coder_a: str, coder_b: str, *, actor: str | None = None) -> int:
-        """Copy every agreed coding (identical span, same code, both coders) to consensus."""
+    def agreed_to_copy(self, coder_a: str, coder_b: str) -> int:
+        """How many codings :meth:`start_consensus` would copy now (ask before doing it)."""
         self.check_coder_pair(coder_a, coder_b)
-        consensus_id = self.ensure_coder(CONSENSUS, kind="consensus")
+        return len(self._agreed(coder_a, coder_b)[0])
+
+    def _agreed(self, coder_a: str, coder_b: str):
+        """(agreed keys not yet in consensus, A's codings by key): identical document,
+        code and span for both coders."""
         have = {(c.document_id, c.code_id, c.start, c.end) for c in self.codings(coder=CONSENSUS)}
         a = {(c.document_id, c.code_id, c.start, c.end): c for c in self.codings(coder=coder_a)}
         b = {(c.document_id, c.code_id, c.start, c.end) for c in self.codings(coder=coder_b)}
-        agreed = [k for k in a if k in b and k not in have]
+        return [k for k in a if k in b and k not in have], a
+
+    def start_consensus(self, coder_a: str, coder_b: str, *, actor: str | None = None) -> int:
+        """Copy every agreed coding (identical span, same code, both coders) to consensus."""
+        self.check_coder_pair(coder_a, coder_b)
+        agreed, a = self._agreed(coder_a, coder_b)
+        consensus_id = self.ensure_coder(CONSENSUS, kind="consensus")
         with self._change("consensus.start", actor=actor, summary={
                 "coders": [coder_a, coder_b], "copied": len(agreed)}) as (ch, _):
             for doc_id, code_id, s, e in sorted(agreed):

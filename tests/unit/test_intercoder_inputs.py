@@ -89,3 +89,9 @@ def test_threshold_is_shown_as_given(coded):
     from qualbench.report_text import agreement_table
     r = coded.agreement(["a", "b"], level="segment", threshold=0.875)
     assert "overlap ≥ 87.5% of the segment" in agreement_table(r, to_frame(r))
+
+
+def test_segment_level_lists_codes_in_codebook_order(coded):
+    coded.add_coding("P01", "Sleep", "a", 0, 3)  # Sleep is met first in the document
+    r = coded.agreement(["a", "b"], level="segment")
+    assert list(r["per_code"]) == ["Pain", "Sleep"]
