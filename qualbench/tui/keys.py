@@ -113,7 +113,35 @@ def dialog_rows(dialog) -> list[tuple[str, str]]:
     return rows([b for b in dialog.BINDINGS if b not in moves]) + ([(keys, "Move in the list")] if moves else [])
 
 
-def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+# The help sections of each screen, its main one first: ``?`` opens with them on top.
+SCREEN_SECTIONS = {
+    "DocumentsScreen": ["Documents"],
+    "CodingScreen": ["Coding: codes, memos, undo", "Coding: moving", "Coding: selecting"],
+    "CodebookScreen": ["Codebook (F3)", "Reason and name forms"],
+    "CompareScreen": ["Compare"],
+    "ReviewScreen": ["Review (qualbench tui --review)"],
+    "AgreementScreen": ["Agreement (F4)", "Reconciling (enter on a code)", "Editing the consensus span (e)"],
+    "JointScreen": ["Joint display (F5)", "Quotes of a cell"],
+    "SaturationScreen": ["Saturation (F6)"],
+}
+
+
+def sections_for(screen) -> list[str]:
+    """The help sections of ``screen`` (a Screen), the one for what it shows now first."""
+    titles = list(SCREEN_SECTIONS.get(type(screen).__name__, []))
+    if type(screen).__name__ == "AgreementScreen" and getattr(screen, "reconciling", False):
+        titles.insert(0, titles.pop(1))
+    return titles
+
+
+def help_sections(first: list[str] | tuple[str, ...] = ()) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every section; those named in ``first`` (a screen's own) lead, in that order."""
+    sections = all_sections()
+    lead = [s for title in first for s in sections if s[0] == title]
+    return lead + [s for s in sections if s[0] not in first]
+
+
+def all_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from .app import QualbenchApp
     from .dialogs.code_picker import CodePicker
     from .dialogs.search import SearchDialog
@@ -142,7 +170,14 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Code picker", [("type", "Filter codes by name, category or definition (typos are fine)"),
                          ("enter", "Apply (or create) the highlighted code"), *dialog_rows(CodePicker)]),
         ("Search", [("enter", "Jump to the highlighted hit"), *dialog_rows(SearchDialog)]),
-        ("Memo", [("ctrl+s", "Save the memo"), ("esc", "Cancel")]),
+        ("Memo", [("ctrl+s", "Save the memo"),
+                  ("esc", "Cancel; after a change the first esc only warns, a second one throws it away")]),
+        ("Switch coder (F2)", [("type", "Filter the coders (typos are fine)"),
+                               ("enter", "Switch to the highlighted coder (a new one: the “+ Create coder” line)"),
+                               ("↑ ↓", "Move in the list"), ("esc", "Cancel")]),
+        ("Undo or redo of many changes at once", [
+            ("y", "Go ahead (an import of hundreds of codings, say, is undone as one change)"),
+            ("n / esc", "Keep everything as it is")]),
         ("Codebook (F3)", rows(CodebookScreen.BINDINGS) + [
             ("enter", "On a code: its fragments (compare); on a theme or category: fold"),
             ("space", "Fold or unfold"), ("shift+↑ shift+↓", "Previous / next sibling"),

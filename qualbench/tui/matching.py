@@ -15,8 +15,11 @@ from rapidfuzz import fuzz, utils
 from ..model import Code
 
 NAME_WEIGHT, PATH_WEIGHT, TEXT_WEIGHT = 1.0, 0.85, 0.7
-# Below this best score the typed text is more likely a new code than a typo.
-CREATE_FIRST_BELOW = 80.0
+# From this best score on, the picker highlights the best existing code rather than
+# "+ Create code". Measured on the demo codebook: a typo of a code ("slep improvd",
+# "fear of surgry") scores 90 or more, "pain qualty" 77 (Pain character changed); new
+# names score 74 or less ("scar" 74, "waiting list" 70, "new idea" 52).
+HIGHLIGHT_FROM = 75.0
 
 
 # Words that say nothing about which code is meant (English and Dutch).
@@ -80,10 +83,15 @@ def _cover(query_words: tuple[str, ...], words: tuple[str, ...]) -> float:
 
 
 def score(query: str, entry: CodeEntry) -> float:
+    return max(scores(query, entry))
+
+
+def scores(query: str, entry: CodeEntry) -> tuple[float, float, float]:
+    """The weighted name, category-path and definition scores of ``entry``."""
     q = utils.default_process(query)
     qwords = _words(query) or tuple(q.split())
     if not q:
-        return 0.0
+        return 0.0, 0.0, 0.0
     # Whole-string similarity catches a name typed in full; word cover catches "awake surg".
     name = 0.5 * fuzz.WRatio(q, entry.name, processor=utils.default_process) \
         + 0.5 * _cover(qwords, entry.name_words)
@@ -92,17 +100,20 @@ def score(query: str, entry: CodeEntry) -> float:
         path = 0.5 * fuzz.WRatio(q, entry.path, processor=utils.default_process) \
             + 0.5 * _cover(qwords, entry.path_words)
     text = _cover(qwords, entry.text_words) if len(q) >= 4 else 0.0
-    return max(NAME_WEIGHT * name, PATH_WEIGHT * path, TEXT_WEIGHT * text)
+    return NAME_WEIGHT * name, PATH_WEIGHT * path, TEXT_WEIGHT * text
 
 
 def rank(query: str, entries: list[CodeEntry], limit: int = 60) -> list[tuple[CodeEntry, float]]:
-    """Entries best first; an empty query keeps codebook order."""
+    """Entries best first; an empty query keeps codebook order.
+
+    Ties (every code of a category the query names scores the same on the path) go to
+    the code with the most evidence overall: its name and definition matching too.
+    """
     if not query.strip():
         return [(e, 0.0) for e in entries[:limit]]
-    scored = [(e, score(query, e)) for e in entries]
-    scored = [s for s in scored if s[1] >= 45]
-    scored.sort(key=lambda s: (-s[1], s[0].name.casefold()))
-    return scored[:limit]
+    scored = [(e, parts) for e in entries if max(parts := scores(query, e)) >= 45]
+    scored.sort(key=lambda s: (-max(s[1]), -sum(s[1]), s[0].name.casefold()))
+    return [(e, max(parts)) for e, parts in scored[:limit]]
 
 
 def exact(query: str, all_codes: list[Code]) -> bool:

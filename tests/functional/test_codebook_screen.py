@@ -263,3 +263,139 @@ def test_help_lists_every_key_of_the_codebook_compare_and_review_screens():
         for binding in screen.BINDINGS:
             if binding.description:
                 assert binding.description in shown, (screen.__name__, binding.description)
+
+
+async def test_the_cursor_stays_on_the_merge_target_even_folded_or_filtered_out(coded_study):
+    p = coded_study
+    app = make_app(p)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        tree = screen.tree
+        # Fold "Decision"; merge "Poor sleep" into "Would repeat", which is inside it.
+        await goto(pilot, "decision")
+        await pilot.press("space")
+        await pilot.pause()
+        assert p.code("Decision").id in tree.collapsed
+        await goto(pilot, "poor")
+        await pilot.press("m", *"would repeat", "enter")
+        await pilot.pause()
+        await pilot.press(*"test", "enter")
+        await settle(pilot)
+        assert tree.code == p.code("Would repeat")
+        assert tree.cursor_node.parent.is_expanded and p.code("Decision").id not in tree.collapsed
+        # A filter the target does not match: the target is shown, with its path, under the cursor.
+        await pilot.press("slash", *"last", "enter")
+        await pilot.pause()
+        assert tree.code == p.code("Last resort")
+        await pilot.press("m", *"mobility", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tree.code == p.code("Mobility")
+        assert "Last resort" not in {c.name for c in p.codes()}
+
+
+async def test_a_refused_form_stays_open_with_what_was_typed(coded_study):
+    p = coded_study
+    app = make_app(p)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await goto(pilot, "mobil")
+        before = len(p.codes())
+        await pilot.press("n", *"Mobility", "enter", *"Walking and stairs", "enter", *"seen twice", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)  # still open
+        error = str(dialog.query_one("#form-error", Static).render())
+        assert "already exists" in error and dialog.query_one("#form-error").display
+        values = [dialog.query_one(f"#field-{i}").value for i in range(3)]
+        assert values == ["Mobility", "Walking and stairs", "seen twice"]
+        assert dialog.focused is dialog.query_one("#field-0")  # back on the name
+        await pilot.press("end", *" on stairs", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and len(p.codes()) == before + 1
+        new = p.code("Mobility on stairs")
+        assert new.description == "Walking and stairs"
+        assert p.codebook_history().iloc[-1].reason == "seen twice"
+        assert screen.tree.code == new
+        # A required field left empty: said in the form too.
+        await pilot.press("r", "ctrl+u", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        assert "New name cannot be empty." in str(app.screen.query_one("#form-error", Static).render())
+        await pilot.press("escape")
+
+
+async def test_deleting_a_code_with_codings_is_refused_at_once(coded_study):
+    p = coded_study
+    app = make_app(p)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await goto(pilot, "mobil")
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen  # no form, no reason asked
+        assert any("“Mobility” cannot be deleted: it has 1 coding" in n.message for n in app._notifications)
+        await goto(pilot, "decision")
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("3 nodes under it" in n.message for n in app._notifications)
+        assert {"Mobility", "Decision"} <= {c.name for c in p.codes()}
+
+
+async def test_review_run_codebook_keys_say_read_only(coded_study, digest):
+    p = coded_study
+    app = make_app(p, review=True, coder="supervisor")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        await goto(pilot, "mobil")
+        before = digest(p)
+        for key in ("r", "m", "x", "n", "M", "e", "u"):
+            count = len(app._notifications)
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen, key  # no dialog opened
+            assert len(app._notifications) == count + 1, key
+            assert "read-only" in list(app._notifications)[-1].message, key
+        assert digest(p) == before
+
+
+async def test_history_fits_the_reason_on_screen(coded_study):
+    p = coded_study
+    reason = "the participants themselves say 'no hope left' far more often than 'last resort'"
+    p.rename_code("Last resort", "No hope left", actor="coder_a", reason=reason)
+    p.merge_codes(["Poor sleep"], "Sleep improved", actor="coder_a", reason="same idea, seen in P01 and P02")
+    for size in ((180, 50), (80, 24)):
+        app = make_app(p)
+        async with app.run_test(size=size) as pilot:
+            await open_codebook(pilot)
+            await pilot.press("h")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, HistoryDialog)
+            table = dialog.query_one("DataTable")
+            width = sum(c.get_render_width(table) for c in table.ordered_columns)
+            assert width <= table.scrollable_content_region.width, size  # the Reason column is in view
+            assert [str(c.label) for c in table.ordered_columns][-1] == "Reason"
+            first = [str(c) for c in table.get_row_at(0)]
+            assert first[2] == "merge" and first[4].startswith("same idea")
+            full = str(dialog.query_one("#history-full").render())
+            assert "why: same idea, seen in P01 and P02" in full
+            await pilot.press("down")
+            full = str(dialog.query_one("#history-full").render())
+            assert reason in " ".join(full.split())
+            assert "←→ scroll sideways" in str(dialog.query_one(".dialog-hint").render())
+
+
+async def test_history_uses_the_width_of_a_wide_terminal(coded_study):
+    app = make_app(coded_study)
+    async with app.run_test(size=(180, 40)) as pilot:
+        await open_codebook(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert app.screen.query_one(".history-box").size.width >= 160  # not capped at 100

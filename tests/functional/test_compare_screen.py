@@ -39,13 +39,16 @@ async def test_sort_star_recode_jump_and_memo(coded_study):
                                  ("P02", "coder_b", 50)]
         assert "P01 · responder · would repeat: yes · coder_a · 13 words" in shown(screen)
         assert "P02 · non-responder · would repeat: no · coder_b" in shown(screen)
-        await pilot.press("s")
-        assert [n for *_, n in order(screen)] == [67, 67, 61, 50]
-        assert "by length" in str(screen.query_one("#head-left", Static).render())
-        await pilot.press("s")
+        await pilot.press("down", "down")
+        await pilot.press("s")  # by length in words, the number each fragment shows
+        assert [f.words for f in screen.lists[0].fragments] == [13, 13, 13, 8]
+        assert [f.label for f in screen.lists[0].fragments] == ["P01", "P02", "P02", "P02"]
+        assert "by length (words)" in str(screen.query_one("#head-left", Static).render())
+        assert screen.lists[0].highlighted == 0 and screen.lists[0].scroll_offset.y == 0  # back at the top
+        await pilot.press("down", "s")
         assert [c for _, c, _ in order(screen)] == ["coder_a", "coder_a", "coder_b", "coder_b"]
         first = screen.lists[0].fragment
-        assert (first.label, first.coder) == ("P01", "coder_a")  # the highlight followed the fragment
+        assert (first.label, first.coder) == ("P01", "coder_a")  # the top of the new order
 
         # Star: in the database, on the screen, and first among the representative quotes.
         await pilot.press("asterisk")
@@ -57,9 +60,15 @@ async def test_sort_star_recode_jump_and_memo(coded_study):
         # Recode P02's fragment (coder_a) to another code, with a reason.
         await pilot.press("down")
         moved = screen.lists[0].fragment
-        await pilot.press("r", *"reduc", "enter")
+        await pilot.press("r")
+        await pilot.pause()
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert title.startswith("Move P02's fragment “The pain came after the accident.")
+        assert title.endswith("from “Pain before treatment” to:")
+        await pilot.press(*"reduc", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FormDialog)
+        assert app.screen.title_text == "Move P02's fragment from “Pain before treatment” to “Pain reduction”"
         await pilot.press(*"no", "enter")
         await settle(pilot)
         assert p.code(p.coding(moved.coding_id).code_id).name == "Pain reduction"
@@ -94,8 +103,11 @@ async def test_split_chooses_fragments_in_the_compare_view(coded_study):
         assert isinstance(chooser, CompareScreen) and chooser.choose
         await pilot.press("enter")  # nothing ticked yet: a warning, nothing else
         assert app.screen is chooser
-        await pilot.press("space", "space")  # ticks P01 and P02 (coder_a), moving down
+        await pilot.press("space", "space")  # ticks, then unticks: space stays on the fragment
+        assert not chooser.lists[0].chosen and chooser.lists[0].highlighted == 0
+        await pilot.press("space", "down", "space")  # ticks P01 and P02 (coder_a)
         ticked = {f.coding_id for f in chooser.lists[0].fragments[:2]}
+        assert chooser.lists[0].chosen == ticked
         assert "☑ P01" in shown(chooser) and "2 ticked" in str(chooser.query_one("#head-left", Static).render())
         await pilot.press("enter", *"Onset", "enter", "enter", "enter")
         await settle(pilot)

@@ -80,7 +80,11 @@ async def test_rows_and_columns_switch_with_keys(study):
         await pilot.press("c")  # would repeat
         await settle(pilot)
         assert "categories × would repeat" in top_bar(screen)
-        assert table.groups == ["yes", "no", "no answer"]
+        # Everyone answered: the empty "no answer" column is left out, and the notes say so.
+        assert table.groups == ["yes", "no"] and table.empty_groups == ["no answer"]
+        assert "no answer" not in grid(table)["Social life"]
+        assert "No participant is in “no answer”: that column is left out." in \
+            screen.query_one("#joint-notes", Static).content.plain
         assert grid(table)["Social life"]["no"] == "1/1 (100%) · 1"
 
         await pilot.press("c")  # responder × would repeat: no test, every combination a column
@@ -93,8 +97,10 @@ async def test_rows_and_columns_switch_with_keys(study):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ChoiceDialog)
-        assert [v for _, v in dialog.choices][:4] == ["responder", "would_repeat", "responder×would_repeat",
-                                                      "responder_class"]
+        # Binary scheme: the responder classes are responder / non-responder, so "responder
+        # class" would repeat the "responder" columns and is not offered.
+        assert [v for _, v in dialog.choices][:3] == ["responder", "would_repeat", "responder×would_repeat"]
+        assert "responder_class" not in [v for _, v in dialog.choices]
         assert "status" in [v for _, v in dialog.choices]
         await pilot.press("escape")
 
@@ -146,3 +152,60 @@ async def test_export_writes_a_file_in_exports(study):
         header = written[0].read_text(encoding="utf-8-sig").splitlines()[0]
         assert header.startswith("node")
         assert any(n.message.startswith("Wrote exports/joint") for n in app._notifications)
+
+
+def widths_fit(table: JointTable) -> bool:
+    """Every column but the node names is as wide as its widest cell (nothing cut)."""
+    for c, column in enumerate(table.ordered_columns[1:], 1):
+        cells = [table.get_row_at(r)[c] for r in range(table.row_count)]
+        need = max([len(str(column.label))] + [x.cell_len for x in cells])
+        if column.width < need:
+            return False
+    return True
+
+
+async def test_node_names_use_the_width_and_no_outcome_is_a_column(demo_project):
+    longest = max(len(c.name) for c in demo_project.codes() if c.kind == "theme")
+    app = make_app(demo_project)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await open_joint(pilot)
+        table = screen.query_one(JointTable)
+        assert table.ordered_columns[0].width == longest > 34  # every theme name in full
+        # Three participants died before the 2-year outcome: their column is shown.
+        assert "no outcome" in table.groups and table.empty_groups == []
+        assert widths_fit(table)
+    app = make_app(demo_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_joint(pilot)
+        table = screen.query_one(JointTable)
+        assert 20 <= table.ordered_columns[0].width < longest
+        assert widths_fit(table)
+
+
+async def test_columns_fit_after_switching_coder(study):
+    code_study(study)
+    from .tuidata import span_of
+    study.add_coding("P02", "Would not repeat", "coder_b",
+                     *span_of(study, "P02", "No. I would not do it again, it was a lot for very little."))
+    study.settings.blind_mode = "off"
+    app = make_app(study)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_joint(pilot)
+        table = screen.query_one(JointTable)
+        await pilot.press("c", "c")  # responder × would repeat: more, narrower columns
+        await settle(pilot)
+        await pilot.press("f2", *"coder_b", "enter")
+        await settle(pilot)
+        assert app.coder == "coder_b" and "codings by coder_b" in top_bar(screen)
+        assert grid(table)["Acceptance"]["non-responder / no"] == "1/1 (100%) · 1"
+        assert widths_fit(table)
+        await pilot.press("c")
+        await settle(pilot)
+        assert widths_fit(table)
+
+
+def test_responder_class_is_offered_when_it_differs_from_responder(study):
+    from qualbench.tui.screens.joint import column_choices
+    assert "responder_class" not in column_choices(study)  # binary40: the same two groups
+    study.settings.responder_scheme = "three_level"
+    assert "responder_class" in column_choices(study)

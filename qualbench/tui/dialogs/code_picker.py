@@ -2,9 +2,11 @@
 
 Matching is :mod:`qualbench.tui.matching` (rapidfuzz over name, category path and
 definition). With nothing typed, the codes on the number keys come first. When the
-typed text is not the name of any code, the list offers to create it — first in the
-list when nothing matches well (so Enter on a new name creates rather than mis-codes),
-last otherwise (so Enter on a typo still picks the code that was meant).
+typed text is not the name of any code, the list ends with an entry to create it. The
+highlight (what Enter takes) is the best existing code when it matches reasonably
+(:data:`~qualbench.tui.matching.HIGHLIGHT_FROM`), so Enter on a typo ("pain qualty")
+still picks the code that was meant; only when nothing matches that well is the create
+entry highlighted, so Enter on a really new name creates it rather than mis-codes.
 
 The picker returns a :class:`~qualbench.model.Code`, a :class:`NewCode` (the caller
 asks for its parent and creates it), or None.
@@ -54,14 +56,15 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box picker-box"):
-            title = Text(self.title_text, style="bold")
+            yield Static(Text(self.title_text, style="bold"),
+                         classes="dialog-title" + (" with-target" if self.target else ""))
             if self.target:
-                title.append("  “" + _short(self.target, 60) + "”", style="italic")
-            yield Static(title, classes="dialog-title")
+                yield Static(Text("“" + _short(self.target, 140) + "”", style="italic"),
+                             classes="dialog-target")
             yield Input(placeholder="type a code, a category or words from its definition",
                         id="picker-input")
             yield OptionList(id="picker-options")
-            yield Static("enter apply · ↑↓ choose · esc cancel · typos are fine",
+            yield Static("enter apply · ↑↓ choose · esc cancel · a new name: the last line",
                          classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -69,7 +72,16 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
         box.cursor_blink = not self.app.is_headless
         self.query_one(OptionList).can_focus = False  # typing always goes to the input
         box.focus()
+        self._fit()
         self._refill("")
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # In 24 lines the list must leave room for the title, the passage, the input and
+        # the hint inside the dialog's 90% (11 rows for the rest, borders included).
+        self.query_one(OptionList).styles.max_height = max(3, min(14, int(self.app.size.height * 0.9) - 11))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._refill(event.value)
@@ -86,20 +98,22 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
             values.append(entry.code)
             prompts.append(self._prompt(entry))
         name = " ".join(query.split())
+        highlight = 0
         if self.allow_create and name and not matching.exact(name, self.codes):
             best = ranked[0][1] if ranked else 0.0
             parent = ranked[0][0].code.parent_id if ranked else None
             create = Text("+ ", style="bold")
             create.append(f"Create code “{name}”", style="bold")
             create.append(" …then choose its category", style="dim")
-            at = 0 if best < matching.CREATE_FIRST_BELOW else len(values)
-            values.insert(at, NewCode(name, parent))
-            prompts.insert(at, create)
+            values.append(NewCode(name, parent))
+            prompts.append(create)
+            if best < matching.HIGHLIGHT_FROM:
+                highlight = len(values) - 1
         self.values = values
         options.clear_options()
         options.add_options([Option(p) for p in prompts])
         if values:
-            options.highlighted = 0
+            options.highlighted = highlight
 
     def _prompt(self, entry: matching.CodeEntry) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")

@@ -5,10 +5,15 @@ codebook history), so most codebook dialogs are "one or two fields + a reason". 
 moves to the next field and saves on the last; ctrl+s saves from anywhere. A field
 marked ``required`` must not be empty; every other field may be (a reason is optional).
 
-The dialog returns the field values, in order, or None when cancelled.
+The dialog returns the field values, in order, or None when cancelled. A ``validate``
+callback, given the values on save, may refuse them: it returns an error message, the
+dialog shows it in red and stays open with everything typed still there (a duplicate
+name must not cost the description and the reason). The codebook passes its write
+itself as the check, so whatever the core refuses keeps the dialog open.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -39,11 +44,18 @@ class FormDialog(ModalScreen[list[str] | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, title: str, fields: list[Field], *, note: str | Text = "") -> None:
+    DEFAULT_CSS = """
+    FormDialog #form-error { height: auto; color: $text-error; text-style: bold; display: none; }
+    FormDialog #form-error.-shown { display: block; }
+    """
+
+    def __init__(self, title: str, fields: list[Field], *, note: str | Text = "",
+                 validate: Callable[[list[str]], str | None] | None = None) -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.fields = fields
         self.note = note
+        self.validate = validate
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box form-box"):
@@ -54,6 +66,7 @@ class FormDialog(ModalScreen[list[str] | None]):
             for i, f in enumerate(self.fields):
                 yield Static(Text(f.label), classes="form-label")
                 yield Input(f.value, placeholder=f.placeholder, id=f"field-{i}", select_on_focus=False)
+            yield Static(id="form-error", markup=False)
             yield Static("enter next / save · ctrl+s save · esc cancel", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -73,10 +86,22 @@ class FormDialog(ModalScreen[list[str] | None]):
         values = [self.query_one(f"#field-{i}", Input).value for i in range(len(self.fields))]
         for i, (f, v) in enumerate(zip(self.fields, values)):
             if f.required and not v.strip():
-                self.notify(f"{f.label.split(' (')[0]} cannot be empty.", severity="warning")
-                self.query_one(f"#field-{i}", Input).focus()
+                self.show_error(f"{f.label.split(' (')[0]} cannot be empty.", field=i)
+                return
+        if self.validate is not None:
+            error = self.validate(values)
+            if error:
+                self.show_error(error, field=0)
                 return
         self.dismiss(values)
+
+    def show_error(self, message: str, *, field: int | None = None) -> None:
+        """Say what is wrong inside the dialog, which stays open with the values typed."""
+        box = self.query_one("#form-error", Static)
+        box.update(message[0].upper() + message[1:] if message else message)
+        box.add_class("-shown")
+        if field is not None:
+            self.set_focus(self.query_one(f"#field-{field}", Input))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

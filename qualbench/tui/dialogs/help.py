@@ -1,4 +1,4 @@
-"""Every key, on one scrollable screen (``?``)."""
+"""Every key, on one scrollable screen (``?``), the keys of the screen it was called from first."""
 from __future__ import annotations
 
 from rich.table import Table
@@ -13,13 +13,14 @@ from textual.widgets import Static
 class HelpDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], *, title: str = "Keys") -> None:
         super().__init__(classes="dialog")
         self.sections = sections
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box help-box"):
-            yield Static(Text("Keys", style="bold"), classes="dialog-title")
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 for title, rows in self.sections:
                     table = Table(box=None, show_header=False, padding=(0, 1), expand=True)

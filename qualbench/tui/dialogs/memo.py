@@ -1,7 +1,9 @@
 """Write or edit a memo (on a coding, a document or a code): a text area, ctrl+s saves.
 
 Escape on a changed memo asks for a second escape before the text is thrown away: a
-memo can hold ten minutes of thinking, and escape is pressed by reflex.
+memo can hold ten minutes of thinking, and escape is pressed by reflex. Typing after
+that warning re-arms it, so the next escape warns again: only an escape pressed right
+after the warning throws the text away.
 """
 from __future__ import annotations
 
@@ -36,6 +38,9 @@ class MemoDialog(ModalScreen[str | None]):
         area.cursor_blink = not self.app.is_headless
         area.move_cursor(area.document.end)
         area.focus()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._warned = False
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)

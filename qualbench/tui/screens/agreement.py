@@ -16,11 +16,15 @@ main thread (one :meth:`Project.settle` = one transaction = one undoable event);
 list shows the decision at once and the reread in the background confirms it.
 
 Every write is made in the active coder's name, so ``u`` undoes the last settlement (or
-the copy of the agreements) exactly as the coding screen's ``u`` undoes a coding.
+the copy of the agreements) exactly as the coding screen's ``u`` undoes a coding. ``g``
+copies every agreed coding at once, so it asks first and says how many; on a
+``--review`` run nothing here writes (:data:`WRITES`, :meth:`check_action`), the
+supervisor reads the figures and the disagreements.
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from rich.text import Text
 from textual import work
@@ -38,9 +42,12 @@ from ..dialogs.agreement_span import SpanEditor
 from ..dialogs.choice import ChoiceDialog
 from ..feedback import describe, guarded
 from ..messages import OpenDocument, ProjectChanged
-from ..widgets.agreement_reconcile import ReconcileData, ReconcilePanel
-from ..widgets.agreement_table import AgreementTable, build_rows, describe as describe_row, legend
+from ..widgets.agreement_reconcile import Places, ReconcileData, ReconcilePanel
+from ..widgets.agreement_table import AgreementTable, build_rows, legend
+from ..widgets.agreement_table import describe as describe_row
 
+# The actions that write (the app's review guard reads this set too).
+WRITES = {"settle", "edit_span", "copy_agreed", "undo", "redo"}
 LEVELS = ("unit", "character", "segment")
 THRESHOLDS = (0.9, 0.8, 0.7, 0.6, 0.5, 1.0)
 LEVEL_TEXT = {"unit": "unit level", "character": "character level", "segment": "segment matching"}
@@ -64,7 +71,8 @@ def read_items(project, coders: tuple[str, str]) -> ReconcileData:
     items = project.disagreements(a, b)
     docs = {i.document_id for i in items}
     names = {c.id: c.name for c in project.codes()}
-    data = ReconcileData(coders, items, texts={d: project.text(d) for d in docs})
+    data = ReconcileData(coders, items, texts={d: project.text(d) for d in docs},
+                         places={d: Places.read(project, d) for d in docs})
     for who, coder in (("a", a), ("b", b)):
         for c in project.codings(coder=coder):
             if c.document_id in docs:
@@ -86,7 +94,7 @@ class AgreementScreen(Screen):
     AgreementScreen AgreementTable { height: 1fr; }
     AgreementScreen #agreement-detail { height: auto; max-height: 5; padding: 0 1;
                                         border-top: solid $panel-lighten-2; }
-    AgreementScreen #agreement-legend { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    AgreementScreen #agreement-legend { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
 
     class Computed(Message):
@@ -165,6 +173,11 @@ class AgreementScreen(Screen):
         try:
             coders = coders or default_coders(project)
             result = project.agreement(list(coders), level=level, unit=unit, threshold=threshold, basis=basis)
+            # Rows in the codebook's tree order at every level (segment matching lists its
+            # codes in the order it met them in the interviews).
+            tree = {c.name: i for i, c in enumerate(project.codes())}
+            result = {**result, "per_code": dict(sorted(result["per_code"].items(),
+                                                        key=lambda kv: tree.get(kv[0], len(tree))))}
             data = read_items(project, coders)
         except QualbenchError as exc:
             self.post_message(self.Failed(table_token, str(exc)))
@@ -240,7 +253,8 @@ class AgreementScreen(Screen):
         table.show(build_rows(self.result, self._progress()), self.result["level"],
                    many_coders=len(self.result["coders"]) > 2)
         left_out = len(self.result.get("excluded_documents") or [])
-        self.query_one("#agreement-legend", Static).update(legend(self.app, left_out))
+        unused = len(self.result.get("unused_codes") or [])
+        self.query_one("#agreement-legend", Static).update(legend(self.app, left_out, unused, self.result["level"]))
         self._show_detail()
         self._top_bar()
 
@@ -259,7 +273,7 @@ class AgreementScreen(Screen):
         if self.data is None:
             return
         items = [i for i in self.data.items if self.code is None or i.code == self.code]
-        view = ReconcileData(self.data.coders, items, self.data.texts, self.data.codings)
+        view = replace(self.data, items=items)
         self.query_one(ReconcilePanel).show(view, all_codes=self.code is None, keep=keep)
         self._top_bar()
 
@@ -271,6 +285,9 @@ class AgreementScreen(Screen):
             items = [i for i in (self.data.items if self.data else []) if self.code is None or i.code == self.code]
             done = sum(1 for i in items if i.decision)
             text.append(f" · {done} of {len(items)} settled", style="bold")
+            if items and done == len(items):
+                after = self._next_code() if self.code is not None else None
+                text.append(f" · all settled{' · ] next: ' + after if after else ''}", style="bold")
         else:
             text.append(" Agreement ", style="reverse bold")
         if self.coders and self.reconciling:
@@ -278,6 +295,10 @@ class AgreementScreen(Screen):
         if not self.reconciling:
             if self.coders:
                 text.append(f" {self.coders[0]} vs {self.coders[1]}")
+            elif self.error:
+                text.append(" no two coders to compare yet", style="italic")
+            else:
+                text.append(" finding the two coders…", style="italic")
             text.append(f" · {LEVEL_TEXT[self.level]}")
             if self.level == "unit":
                 text.append(f", {self.unit}s")
@@ -296,7 +317,12 @@ class AgreementScreen(Screen):
 
     # -- the table's keys ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # A --review run reads the figures and the disagreements; it settles nothing.
+        if self.app.review and action in WRITES:
+            return False
         # None: shown greyed out in the footer, so the key is still discoverable.
+        if action == "next_code":
+            return True if self.reconciling and self.code is not None else None
         if action == "cycle_unit":
             return True if self.level == "unit" else None
         if action in ("cycle_threshold", "toggle_basis"):
@@ -359,12 +385,14 @@ class AgreementScreen(Screen):
         panel.table.focus()
         if panel.current() is not None and panel.current().decision:
             panel.next_open()
+        self.refresh_bindings()
 
     def action_leave(self) -> None:
         if self.reconciling:
             self.query_one(ContentSwitcher).current = "table-view"
             self.query_one(AgreementTable).focus()
             self._show_table()
+            self.refresh_bindings()
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
@@ -389,6 +417,56 @@ class AgreementScreen(Screen):
         panel.next_open()
         self._top_bar()
         self.app.changed("consensus.settle")
+        if not any(not i.decision for i in self._shown_items()):
+            self._all_settled()
+
+    def _shown_items(self) -> list:
+        return [i for i in (self.data.items if self.data else []) if self.code is None or i.code == self.code]
+
+    def _open_by_code(self) -> dict[str, int]:
+        """Open disagreements per code, in the table's (codebook) order."""
+        order = list((self.result or {}).get("per_code", {}))
+        counts = Counter(i.code for i in (self.data.items if self.data else []) if not i.decision)
+        return {code: counts[code] for code in order + sorted(set(counts) - set(order)) if counts[code]}
+
+    def _next_code(self) -> str | None:
+        """The next code (after the one shown, wrapping round) with an open disagreement."""
+        codes = list(self._open_by_code())
+        if not codes:
+            return None
+        order = list((self.result or {}).get("per_code", {}))
+        if self.code in order:
+            later = [c for c in codes if c in order and order.index(c) > order.index(self.code)]
+            return (later or codes)[0]
+        return codes[0]
+
+    def _all_settled(self) -> None:
+        n = len(self._shown_items())
+        what = f"“{self.code}”" if self.code else "every code"
+        following = self._next_code() if self.code else None
+        if following:
+            left = self._open_by_code()[following]
+            self.notify(f"All {n} disagreement{'s' if n != 1 else ''} of {what} settled. ] opens the next code "
+                        f"with open ones: “{following}” ({left}).", title="All settled", timeout=8)
+        else:
+            self.notify(f"All {n} disagreement{'s' if n != 1 else ''} of {what} settled"
+                        + (", and no other code has an open one." if self.code else "."), title="All settled")
+        self.refresh_bindings()
+
+    def action_next_code(self) -> None:
+        following = self._next_code()
+        if following is None:
+            self.notify("Every disagreement is settled.")
+            return
+        self.code = following
+        self._show_panel()
+        panel = self.query_one(ReconcilePanel)
+        panel.table.move_cursor(row=0)
+        if panel.current() is not None and panel.current().decision:
+            panel.next_open()
+        table = self.query_one(AgreementTable)
+        if following in {r.key for r in table.rows_data}:
+            table.move_cursor(row=table.get_row_index(following))  # back on the table, here
 
     def action_edit_span(self) -> None:
         item = self._current_item()
@@ -412,9 +490,24 @@ class AgreementScreen(Screen):
 
     @guarded
     def action_copy_agreed(self) -> None:
+        """Ask first (one key copying a hundred codings is too easy to hit), saying how many."""
         if self.coders is None:
             self.notify(self.error or "Still computing…", severity="warning")
             return
+        from ..dialogs.confirm import ConfirmDialog
+        a, b = self.coders
+        n = self.app.project.agreed_to_copy(a, b)
+        if not n:
+            self.notify("Nothing new to copy: every agreed coding is already in the consensus set.")
+            return
+        question = f"Copy {n} agreed coding{'s' if n != 1 else ''} to the consensus set?"
+        detail = (f"Every coding {a} and {b} made identically (same interview, code and span) and not yet "
+                  "in the consensus set. One change: u undoes it.")
+        self.app.push_screen(ConfirmDialog(question, detail, yes="copy", no="cancel"),
+                             callback=lambda yes: self._copy_agreed() if yes else self.notify("Nothing copied."))
+
+    @guarded
+    def _copy_agreed(self) -> None:
         n = self.app.project.start_consensus(*self.coders, actor=self.app.coder)
         if n:
             self.notify(f"Copied {n} agreed coding{'s' if n != 1 else ''} to the consensus set (u undoes).")

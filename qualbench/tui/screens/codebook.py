@@ -139,12 +139,19 @@ class CodebookScreen(CodeTreeScreen):
         return code
 
     def _ask(self, title: str, fields: list[Field], then, *, note: str | Text = "") -> None:
-        """Open a form; ``then(*values)`` runs (guarded) when it is saved."""
-        def done(values: list[str] | None) -> None:
-            if values is not None:
-                with reported(self):
-                    then(*values)
-        self.app.push_screen(FormDialog(title, fields, note=note), callback=done)
+        """Open a form; ``then(*values)`` runs when it is saved.
+
+        It runs as the form's check: a refusal from the core (a name already taken, a
+        node that cannot move there) is shown in the form, which stays open with what was
+        typed, instead of closing and losing the description and the reason.
+        """
+        def attempt(values: list[str]) -> str | None:
+            try:
+                then(*values)
+            except QualbenchError as exc:
+                return str(exc)
+            return None
+        self.app.push_screen(FormDialog(title, fields, note=note, validate=attempt))
 
     def _changed(self, action: str, message: str, *, focus: int | None = None) -> None:
         if focus is not None:
@@ -217,8 +224,7 @@ class CodebookScreen(CodeTreeScreen):
             try:
                 value = Color.parse(value).hex
             except ColorParseError:
-                self.notify(f"“{value}” is not a colour: use #rrggbb, e.g. #4477AA.", severity="error")
-                return
+                raise QualbenchError(f"“{value}” is not a colour: use #rrggbb, e.g. #4477AA.") from None
         self.app.project.update_code(code.id, color=value or None, actor=self.actor)
         self._changed("code.update", f"Colour of “{code.name}” changed.", focus=code.id)
 
@@ -319,12 +325,37 @@ class CodebookScreen(CodeTreeScreen):
     def action_delete(self) -> None:
         if (code := self._node("delete")) is None:
             return
+        refusal = self._why_not_delete(code)
+        if refusal:  # at once: no form, no reason asked for a delete that cannot happen
+            self.notify(refusal, severity="warning", title="Not deleted", timeout=8)
+            return
 
         def delete(reason: str) -> None:
             self.app.project.delete_code(code.id, actor=self.actor, reason=reason)
             self._changed("code.delete", f"Deleted “{code.name}” (u undoes).")
         self._ask(f"Delete the unused {code.kind} “{code.name}”", [REASON], delete,
                   note="Only a node without codings or children can be deleted; merge or move those first.")
+
+    def _why_not_delete(self, code: Code) -> str:
+        """Why ``code`` cannot be deleted ('' if it can): the core's rule, said before asking."""
+        project = self.app.project
+        children = [c for c in self.codes.values() if c.parent_id == code.id]
+        codings = project.codings(code=code.id)
+        own = [c for c in codings if c.code_id == code.id]
+        if not children and not own:
+            return ""
+        what = []
+        if own:
+            if self.blind:
+                mine = sum(1 for c in own if c.coder == self.app.coder)
+                what.append(f"codings ({mine} of them yours)")
+            else:
+                what.append(f"{len(own)} coding{'s' * (len(own) != 1)}")
+        if children:
+            what.append(f"{len(children)} node{'s' * (len(children) != 1)} under it")
+        fix = ("merge it into another code (m) or recode its fragments (c, then r)" if own
+               else "move or merge the nodes under it first (M, m)")
+        return f"“{code.name}” cannot be deleted: it has {' and '.join(what)}. To remove it, {fix}."
 
     # -- merge and split -----------------------------------------------------------------
     def action_merge(self) -> None:

@@ -26,7 +26,7 @@ from ...nlp import trim_span
 from ..dialogs.choice import ChoiceDialog
 from ..dialogs.code_picker import CodePicker, NewCode
 from ..dialogs.memo import MemoDialog
-from ..feedback import describe, guarded, reported
+from ..feedback import guarded, reported
 from ..messages import CoderSwitched, ProjectChanged
 from ..widgets.side_panel import SidePanel
 from ..widgets.status_bar import StatusBar
@@ -224,7 +224,8 @@ class CodingScreen(Screen):
         if span is None:
             self.notify("Nothing to code here.", severity="warning")
             return
-        self._pick_code(f"Code {self.document.name}", self.view.text[span[0]:span[1]], self._apply)
+        self._pick_code(f"Code this passage of {self.document.name} with…", self.view.text[span[0]:span[1]],
+                        self._apply)
 
     def _pick_code(self, title: str, target: str, then) -> None:
         app = self.app
@@ -284,7 +285,7 @@ class CodingScreen(Screen):
             return
         app = self.app
         coding = app.project.add_coding(self.document, code, app.coder, *span, actor=app.coder)
-        app.recent_for(app.coder).use(code.id)
+        app.use_code(code.id)
         view.clear_selection()
         view.cursor = span[0]
         view.active_id = coding.id
@@ -311,13 +312,19 @@ class CodingScreen(Screen):
     def action_recode(self) -> None:
         def change(coding: Coding) -> None:
             target = self.view.text[coding.start:coding.end]
-            self._pick_code("Change the code to", target, lambda code: self._recode(coding, code))
+            current = self.codes.get(coding.code_id)
+            title = f"Change the code “{current.name}” of this passage to…" if current else "Change the code to…"
+            self._pick_code(title, target, lambda code: self._recode(coding, code))
         self._with_own_coding(change, "change")
 
     @guarded
     def _recode(self, coding: Coding, code: Code) -> None:
+        if code.id == coding.code_id:
+            return
         self.app.project.update_coding(coding.id, code=code.id, actor=self.app.coder)
-        self.app.recent_for(self.app.coder).use(code.id)
+        self.app.use_code(code.id)
+        old = self.codes.get(coding.code_id)
+        self.notify(f"Changed “{old.name if old else '?'}” to “{code.name}” (u undoes).")
         self.app.changed("coding.update")
 
     # -- boundaries, by sentence ---------------------------------------------------------
@@ -406,17 +413,12 @@ class CodingScreen(Screen):
         self.app.changed("memo")
 
     # -- undo, search, leaving -----------------------------------------------------------
-    @guarded
+    # A change of many rows (an import) is confirmed first, by the app, before these run.
     def action_undo(self) -> None:
-        event = self.app.project.undo(actor=self.app.coder)
-        self.notify(f"Undone: {describe(event)} (ctrl+y redoes).")
-        self.app.changed("undo")
+        self.app.undo("undo")
 
-    @guarded
     def action_redo(self) -> None:
-        event = self.app.project.redo(actor=self.app.coder)
-        self.notify(f"Redone: {describe(event)}.")
-        self.app.changed("redo")
+        self.app.undo("redo")
 
     def action_search(self) -> None:
         self.app.action_search()

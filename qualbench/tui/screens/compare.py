@@ -8,7 +8,9 @@ a reason), star it (starred quotes lead in the Word export and the review), jump
 context, or write the comparison memo attached to the code.
 
 The screen is also the split dialog: opened with ``choose=True`` it returns the coding
-ids the analyst ticked (space), and the codebook screen splits them off into a new code.
+ids the analyst ticked (space ticks or unticks the highlighted fragment and stays on it;
+↓ moves on), and the codebook screen splits them off into a new code. A new sort starts
+at the top of the list: the order changed, so does what comes first.
 
 Blind mode shows only the active coder's fragments. On a ``--review`` run nothing here
 writes.
@@ -34,6 +36,7 @@ from ..widgets.fragment_list import SORTS, FragmentList
 from .codebook import _what
 
 WRITES = {"recode_fragment", "star", "code_memo", "undo", "redo"}
+SORT_WORDS = {"participant": "participant", "length": "length (words)", "coder": "coder"}
 CHOOSING = {"choose", "done"}
 NOT_WHILE_CHOOSING = WRITES | {"contrast"}
 
@@ -45,7 +48,7 @@ class CompareScreen(Screen[list[int] | None]):
         # would jump); check_action lets it through to the list otherwise.
         Binding("enter", "done", "Split off the ticked", priority=True),
         Binding("g", "jump", "In context", show=False),
-        Binding("space", "choose", "Tick"),
+        Binding("space", "choose", "Tick or untick"),
         Binding("r", "recode_fragment", "Recode"),
         Binding("asterisk", "star", "Star"),
         Binding("m", "code_memo", "Memo"),
@@ -119,14 +122,14 @@ class CompareScreen(Screen[list[int] | None]):
             head.append("■ ", style=code_color(code).hex)
             head.append(code.name, style="bold")
             head.append(f" · {len(fragments.fragments)} fragment{'s' * (len(fragments.fragments) != 1)}"
-                        f" · by {fragments.sort}", style="dim")
+                        f" · by {SORT_WORDS[fragments.sort]}", style="dim")
             if self.choose:
                 head.append(f" · {len(fragments.chosen)} ticked", style="bold")
             self.query_one(f"#head-{side}", Static).update(head)
         top = Text()
         if self.choose:
             top.append(" Split ", style="reverse bold")
-            top.append(" space ticks the fragments for the new code · enter goes on · esc cancels")
+            top.append(" space ticks or unticks · ↓ next · enter goes on with the ticked · esc cancels")
         else:
             top.append(" Compare ", style="reverse bold")
             top.append(" " + " ⇄ ".join(c.name for c in self.codes) + " · ")
@@ -169,7 +172,7 @@ class CompareScreen(Screen[list[int] | None]):
         for fragments in self.lists:
             fragments.resort(SORTS[(SORTS.index(fragments.sort) + 1) % len(SORTS)])
         self._heads()
-        self.notify(f"Sorted by {self.lists[0].sort}.")
+        self.notify(f"Sorted by {SORT_WORDS[self.lists[0].sort]}; back at the top.")
 
     def action_jump(self) -> None:
         if (f := self._fragment("show")) is not None:
@@ -179,12 +182,17 @@ class CompareScreen(Screen[list[int] | None]):
         if (f := self._fragment("recode")) is None:
             return
         codes = [c for c in self.app.project.codes() if c.id != f.code_id]
-        picker = CodePicker(codes, title="Recode the fragment to", target=f.text, allow_create=False)
+        current = next((c.name for c in self.codes if c.id == f.code_id), None) or self.app.project.code(f.code_id).name
+        quote = _short(" ".join(f.text.split()), 50)
+        # Says what moves, from where, to where: "Move P02's fragment “…” from “A” to:"
+        picker = CodePicker(codes, title=f"Move {f.label}'s fragment “{quote}” from “{current}” to:",
+                            allow_create=False)
 
         def picked(code) -> None:
             if not isinstance(code, Code):
                 return
-            self.app.push_screen(FormDialog(f"Recode {f.label}'s fragment to “{code.name}”", [REASON]),
+            self.app.push_screen(FormDialog(f"Move {f.label}'s fragment from “{current}” to “{code.name}”",
+                                            [REASON], note=f"“{quote}”"),
                                  callback=lambda values: values is not None and self._recode(f, code, values[0]))
         self.app.push_screen(picker, callback=picked)
 
@@ -265,3 +273,7 @@ class CompareScreen(Screen[list[int] | None]):
             self.dismiss(None)
         else:
             self.app.pop_screen()
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

@@ -3,7 +3,11 @@
 "% coded" is the active coder's own progress (blind or not, progress is personal).
 Typing anywhere filters the table: each word typed must appear in the row, so
 "non would no" finds the non-responders who would not repeat. Enter opens the
-highlighted interview on the coding screen.
+highlighted interview on the coding screen, from the table or from the filter box.
+ctrl+z / ctrl+y undo and redo here too (``u`` would be filter text).
+
+The top bar always names the active coder: in a narrow terminal the interview count goes
+first, then the project title is shortened.
 """
 from __future__ import annotations
 
@@ -46,11 +50,24 @@ class FilterInput(Input):
             event.prevent_default()  # skip Input's own handler: the key's binding acts instead
 
 
+class DocumentFilter(FilterInput):
+    """The documents' filter: its enter opens the highlighted interview, and says so in the footer.
+
+    (Input's own enter binding has no description, so "⏎ Open" would vanish from the footer
+    while the filter has the focus — which is whenever something was typed.) Enter keeps
+    going through Input's submit, so it is handled after the filter text it follows.
+    """
+
+    BINDINGS = [Binding("enter", "submit", "Open")]
+
+
 class DocumentsScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open"),
         Binding("slash", "search", "Search", priority=True),
-        Binding("escape", "clear_filter", "Clear filter"),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+y", "redo", "Redo", show=False, priority=True),
+        Binding("escape", "clear_filter", "Clear"),
         Binding("down", "move(1)", show=False),  # from the filter box, move in the table
         Binding("up", "move(-1)", show=False),
     ]
@@ -58,11 +75,12 @@ class DocumentsScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="documents")
         self.rows: list[DocumentRow] = []
+        self.shown_query = ""  # the filter the table shows
 
     def compose(self) -> ComposeResult:
         yield Static(id="top-bar", classes="top-bar")
-        yield FilterInput(placeholder="type to filter: participant, class, yes/no…", id="filter",
-                          select_on_focus=False)
+        yield DocumentFilter(placeholder="type to filter: participant, class, yes/no…", id="filter",
+                             select_on_focus=False)
         yield DocumentTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         yield Footer(show_command_palette=False)
 
@@ -91,19 +109,16 @@ class DocumentsScreen(Screen):
         self._top_bar()
         self._fill(self.query_one(Input).value)
 
+    def on_resize(self) -> None:
+        self._top_bar()
+
     def _top_bar(self) -> None:
-        app = self.app
-        text = Text()
-        text.append(" qualbench ", style="reverse bold")
-        text.append(f" {app.project.settings.title} ")
-        text.append(f"· {len(self.rows)} interviews · coder ")
-        text.append(app.coder, style="bold")
-        text.append(" (blind)" if app.blind else "")
-        if app.review:
-            text.append(" · review, read-only", style="bold")
-        self.query_one("#top-bar", Static).update(text)
+        self.query_one("#top-bar", Static).update(top_bar(
+            self.app.project.settings.title, len(self.rows), self.app.coder, blind=self.app.blind,
+            review=self.app.review, width=self.size.width or self.app.size.width))
 
     def _fill(self, query: str) -> None:
+        self.shown_query = query
         table = self.query_one(DataTable)
         keep = table.cursor_row
         words = query.casefold().split()
@@ -141,6 +156,9 @@ class DocumentsScreen(Screen):
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
 
     def action_open(self) -> None:
+        query = self.query_one(Input).value
+        if query != self.shown_query:  # enter came right after the typing, before the refill
+            self._fill(query)
         table = self.query_one(DataTable)
         if not table.row_count:
             self.notify("No interview matches the filter." if self.rows else
@@ -157,3 +175,34 @@ class DocumentsScreen(Screen):
 
     def action_search(self) -> None:
         self.app.action_search()
+
+    # A change of many rows (an import) is confirmed first, by the app, before these run.
+    def action_undo(self) -> None:
+        self.app.undo("undo")
+
+    def action_redo(self) -> None:
+        self.app.undo("redo")
+
+
+def top_bar(title: str, interviews: int, coder: str, *, blind: bool, review: bool, width: int) -> Text:
+    """' qualbench  Title · 10 interviews · coder coder_a (blind)', fitted to ``width``: the
+    count goes first, then the title is shortened; the coder is always shown whole."""
+    who = Text("coder ")
+    who.append(coder, style="bold")
+    if blind:
+        who.append(" (blind)")
+    if review:
+        who.append(" · review, read-only", style="bold")
+    count = f"· {interviews} interview{'s' * (interviews != 1)} · "
+    badge = " qualbench "
+    room = width - len(badge) - len(who) - 3  # the spaces around the title and one to spare
+    if room < len(title) + len(count):
+        count = "· "
+    room -= len(count)
+    shown = title if len(title) <= room else (title[:max(0, room - 1)] + "…" if room > 4 else "")
+    text = Text()
+    text.append(badge, style="reverse bold")
+    text.append(f" {shown} " if shown else " ")
+    text.append(count)
+    text.append_text(who)
+    return text

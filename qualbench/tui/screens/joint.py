@@ -1,8 +1,9 @@
 """The joint display screen (F5): themes, categories or codes against participant groups.
 
 Keys choose what is compared — ``r`` cycles the rows (theme → category → code), ``c``
-the columns (responder, would-repeat, responder × would-repeat, responder class, then
-every categorical participant attribute), ``C`` picks a column from a list — and Enter
+the columns (responder, would-repeat, responder × would-repeat, responder class — unless
+the scheme's classes are responder and non-responder themselves — then every
+categorical participant attribute), ``C`` picks a column from a list — and Enter
 on a cell lists the quotes behind it; Enter on a quote opens it in its interview. ``x``
 exports the table.
 
@@ -38,11 +39,20 @@ ROW_NAMES = {"theme": "themes", "category": "categories", "code": "codes"}
 
 
 def column_choices(project) -> list[str]:
-    """The groupings offered: the outcome ones, then every categorical attribute."""
+    """The groupings offered: the outcome ones, then every categorical attribute.
+
+    Under a two-class scheme (binary ≥40%) the responder classes *are* responder and
+    non-responder, so "responder class" would repeat the "responder" columns: it is not
+    offered then.
+    """
     skip = {c.casefold() for c in BASE_COLUMNS} | {"would_repeat", project.settings.would_repeat.casefold()}
     attributes = [name for name, kind in project.attributes().items()
                   if kind == "category" and name.casefold() not in skip]
-    return list(BASE_COLUMNS) + attributes
+    base = list(BASE_COLUMNS)
+    classes = {c.label.casefold() for c in project.responder_classes()}
+    if classes <= {"responder", "non-responder"}:
+        base.remove("responder_class")
+    return base + attributes
 
 
 def locate_quotes(project, quotes) -> list[QuoteRef]:
@@ -165,10 +175,15 @@ class JointScreen(LiveAnalysisScreen):
         # The caveat first: at 24 lines the method may be cut, the caveat must not be.
         text = Text(attrs.get("note", "") + "\n", style="italic")
         text.append("Cells: participants with the node / in the group (%) · codings. ")
+        # Before the method, which a short terminal cuts: a column the reader may look for.
+        empty = self.query_one(JointTable).empty_groups
+        if empty:
+            text.append(f"No participant is in {' or '.join(f'“{g}”' for g in empty)}: "
+                        f"{'that column is' if len(empty) == 1 else 'those columns are'} left out. ")
         if attrs.get("compared"):
             a, b = attrs["compared"]
             text.append(f"Tests compare {a} with {b}")
-            if attrs.get("untested"):
+            if attrs.get("untested") and attrs["untested"] not in empty:
                 text.append(f" ({attrs['untested']} not tested)")
             text.append(". " + attrs.get("method", ""))
         else:

@@ -12,6 +12,10 @@ matplotlib) to ``exports/``.
 The threshold is kept as whole percentage points so that stepping it never produces
 0.060000000000000005; the analysis compares exactly (fractions) anyway. Every change of
 a parameter recomputes in a thread worker, the permutation check included.
+
+The verdict is :meth:`SaturationResult.headline`'s sentence, said here with one
+interview in the singular ("interview 5 added…", "only 1 interview"), which the core's
+sentence does not do yet (:func:`headline`).
 """
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ from .live import LiveAnalysisScreen
 from ..widgets.saturation_plot import SaturationPlot
 
 WIDE = 110  # columns from which the table and the plot sit side by side
+
+
+plural, run_text = sat.plural, sat.run_text
 MAX_THRESHOLD_PCT = 50
 
 
@@ -152,7 +159,7 @@ class SaturationScreen(LiveAnalysisScreen):
             w = checks.get(r.position)
             if w is not None:
                 pct = "—" if w.new_info_pct != w.new_info_pct else f"{w.new_info_pct:.1f}%"
-                check = Text(f"run {w.run_from}–{w.run_to}: +{w.new_in_run} = {pct} "
+                check = Text(f"{run_text(int(w.run_from), int(w.run_to), 'run', 'run')}: +{w.new_in_run} = {pct} "
                              f"{'≤' if w.met else '>'} {self.threshold_pct}%", style="bold" if w.met else "dim")
             number = Text(str(r.position), justify="right")
             if r.position == result.point:
@@ -184,7 +191,8 @@ class SaturationScreen(LiveAnalysisScreen):
         top.append(" Guest, Namey & Chen 2020")
         result = self.result
         if result is not None:
-            top.append(f" · codings by {result.coder} · {len(result.curve)} interviews by {result.order_source}")
+            top.append(f" · codings by {result.coder} · {plural(len(result.curve), 'interview')} "
+                       f"by {result.order_source}")
         if busy:
             top.append(" · computing…", style="italic")
         self.query_one("#top-bar", Static).update(top)

@@ -9,11 +9,19 @@ each coder's span tinted (A, B, both), so a boundary difference is seen, not com
 When a coder has no coding of the code in the cluster, their pane says what they coded
 there instead, if anything: "A says X, B says Y" shows up as two disagreements (one per
 code) and this hint is what ties them together for the people reconciling.
+
+Sized for reading, not for the widest case: the list takes up to 45% of the height (more
+rows when there is room), each side's quote is shortened in the middle when it would not
+fit — the two ends are what a boundary dispute is about — and the passage below is
+scrolled so the disputed span is on screen, however long the answer before it. "where"
+is the turn and sentence (as people find a passage), the offsets are on the sides.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from rich._wrap import divide_line
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,6 +44,43 @@ class ReconcileData:
     texts: dict[int, str] = field(default_factory=dict)
     # (document id, "a"|"b") -> [(start, end, code name)] of every coding of that coder
     codings: dict[tuple[int, str], list[tuple[int, int, str]]] = field(default_factory=dict)
+    # document id -> where its turns and sentences are (for "turn 14, sentence 3")
+    places: dict[int, Places] = field(default_factory=dict)
+
+
+@dataclass
+class Places:
+    """A document's turns and sentences, to say where an offset is as a reader would."""
+    turns: list[tuple[int, int]]                  # (start, end), in order: turn n = index + 1
+    sentences: list[tuple[int, int, int, int]]    # (start, end, turn number, number in the turn)
+
+    @classmethod
+    def read(cls, project, doc_id: int) -> Places:
+        turns = project.turns(doc_id)
+        number = {t.id: n for n, t in enumerate(turns, 1)}
+        seen: dict[int, int] = {}
+        sentences = []
+        for s in project.segments(doc_id):
+            t = number.get(s.turn_id, 0)
+            seen[t] = seen.get(t, 0) + 1
+            sentences.append((s.start, s.end, t, seen[t]))
+        return cls([(t.start, t.end) for t in turns], sentences)
+
+    def where(self, start: int, end: int, *, short: bool = False) -> str:
+        """'turn 14, sentence 3', 'turn 14, sentences 3–5' or 'turns 14–15'; '' if unknown.
+
+        ``short`` writes "s." for the sentences ('turn 14, s. 3–5'), for a narrow list.
+        """
+        one, many = ("s.", "s.") if short else ("sentence", "sentences")
+        hit = [(t, n) for s, e, t, n in self.sentences if s < end and e > start]
+        if not hit:
+            i = bisect_right([s for s, _ in self.turns], start)
+            return f"turn {i}" if i else ""
+        (t0, n0), (t1, n1) = hit[0], hit[-1]
+        if t0 != t1:
+            return f"turns {t0}–{t1}"
+        sentences = f"{one} {n0}" if n0 == n1 else f"{many} {n0}–{n1}"
+        return f"turn {t0}, {sentences}" if t0 else sentences
 
 
 def kind_label(item: Disagreement, coders: tuple[str, str]) -> str:
@@ -53,6 +98,7 @@ class DisagreementList(DataTable):
         Binding("plus,equals_sign", "screen.settle('both')", "Both"),
         Binding("n", "screen.settle('none')", "None"),
         Binding("e", "screen.edit_span", "Edit"),
+        Binding("right_square_bracket", "screen.next_code", "Next code to settle"),
         Binding("o", "screen.open_in_interview", "Open in the interview", show=False),
         Binding("home", "scroll_top", "First", show=False),
         Binding("end", "scroll_bottom", "Last", show=False),
@@ -65,8 +111,8 @@ class DisagreementList(DataTable):
 class ReconcilePanel(Vertical):
     DEFAULT_CSS = """
     ReconcilePanel { height: 1fr; }
-    ReconcilePanel DisagreementList { height: auto; max-height: 8; }
-    ReconcilePanel #sides { height: auto; max-height: 40%; border-top: solid $panel-lighten-2; }
+    ReconcilePanel DisagreementList { height: auto; max-height: 45%; }
+    ReconcilePanel #sides { height: auto; max-height: 30%; border-top: solid $panel-lighten-2; }
     ReconcilePanel .side { width: 1fr; height: auto; max-height: 100%; padding: 0 1; }
     ReconcilePanel #side-a { border-right: solid $panel-lighten-2; }
     ReconcilePanel #context { height: 1fr; min-height: 3; padding: 0 1; border-top: solid $panel-lighten-2; }
@@ -77,6 +123,7 @@ class ReconcilePanel(Vertical):
         super().__init__(**kwargs)
         self.data: ReconcileData | None = None
         self.all_codes = False
+        self._built_for = 0  # the panel width the list's columns were fitted to
 
     def compose(self) -> ComposeResult:
         yield DisagreementList(id="disagreements")
@@ -93,25 +140,37 @@ class ReconcilePanel(Vertical):
         return self.query_one(DisagreementList)
 
     # -- filling ---------------------------------------------------------------------------
-    def show(self, data: ReconcileData, *, all_codes: bool, keep: str | None = None) -> None:
+    def show(self, data: ReconcileData, *, all_codes: bool, keep: str | None = None, force: bool = False) -> None:
         """Fill the list; keep the cursor on ``keep`` (an item key) when it is still there."""
         keep = keep if keep is not None else self.current_key()
-        same = (self.data is not None and self.all_codes == all_codes and self.data.coders == data.coders
-                and self.data.items == data.items)
+        same = (not force and self.data is not None and self.all_codes == all_codes
+                and self.data.coders == data.coders and self.data.items == data.items)
         self.data, self.all_codes = data, all_codes
         if same:  # a reread that changed nothing: no flicker, no lost scroll position
             self.show_current()
             return
         table = self.table
         table.clear(columns=True)
-        rows = [self._cells(i, item) for i, item in enumerate(data.items, 1)]
         headers = [("#", "n"), ("interview", "doc")] + ([("code", "code")] if all_codes else []) + [
             ("kind", "kind"), ("where", "where"), ("settled", "decision")]
-        for c, (label, key) in enumerate(headers):
+        # Before the first layout (the panel was hidden) the list spans the screen's width.
+        room = (table.scrollable_content_region.width or self.size.width or self.app.size.width - 2) - 1
+        self._built_for = self.size.width
+        for short in (False, True):
+            # A narrow terminal: "s." for the sentences, and the code names give way (to 12
+            # cells at least), so "settled" stays in view.
+            rows = [self._cells(i, item, short=short) for i, item in enumerate(data.items, 1)]
+            widths = [max([len(label)] + [len(row[c].plain) for row in rows]) for c, (label, _) in enumerate(headers)]
+            if all_codes:
+                code = [key for _, key in headers].index("code")
+                others = sum(w + 2 * table.cell_padding for c, w in enumerate(widths) if c != code)
+                widths[code] = max(min(widths[code], 12), min(widths[code], 28, room - others - 2 * table.cell_padding))
+            if sum(w + 2 * table.cell_padding for w in widths) <= room:
+                break
+        for (label, key), width in zip(headers, widths):
             # Widths set here, not measured by the table: it measures lazily, and a refill
             # in quick succession (settle, then the reread) could leave a column cut.
-            width = max([len(label)] + [len(row[c].plain) for row in rows])
-            table.add_column(label, key=key, width=min(width, 28) if key == "code" else width)
+            table.add_column(label, key=key, width=width)
         for item, cells in zip(data.items, rows):
             table.add_row(*cells, key=_key(item))
         keys = [_key(i) for i in data.items]
@@ -119,14 +178,18 @@ class ReconcilePanel(Vertical):
             table.move_cursor(row=keys.index(keep))
         self.show_current()
 
-    def _cells(self, n: int, item: Disagreement) -> list[Text]:
+    def _cells(self, n: int, item: Disagreement, *, short: bool = False) -> list[Text]:
         doc = item.document + (f" ({item.participant})" if item.participant and item.participant != item.document
                                else "")
         cells = [Text(str(n), justify="right"), Text(doc)]
         if self.all_codes:
             cells.append(Text(item.code, no_wrap=True, overflow="ellipsis"))
-        return cells + [Text(kind_label(item, self.data.coders)), Text(f"{item.start:,}–{item.end:,}"),
+        return cells + [Text(kind_label(item, self.data.coders)), Text(self.where(item, short=short)),
                         decision_text(item.decision)]
+
+    def where(self, item: Disagreement, *, short: bool = False) -> str:
+        places = self.data.places.get(item.document_id) if self.data else None
+        return (places.where(item.start, item.end, short=short) if places else "") or f"{item.start:,}–{item.end:,}"
 
     def current(self) -> Disagreement | None:
         if self.data is None or not self.table.row_count:
@@ -161,6 +224,14 @@ class ReconcilePanel(Vertical):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_current()
 
+    def on_resize(self) -> None:
+        if self.data is None:
+            return
+        if self.size.width != self._built_for:  # the columns were fitted to another width
+            self.call_after_refresh(lambda: self.show(self.data, all_codes=self.all_codes, force=True))
+        else:
+            self.call_after_refresh(self.show_current)  # the quotes are fitted to the sides
+
     # -- the two sides and the context -----------------------------------------------------
     def show_current(self) -> None:
         item = self.current()
@@ -177,7 +248,24 @@ class ReconcilePanel(Vertical):
         a, b = self.data.coders
         side_a.update(self._side(item, text, "a", a))
         side_b.update(self._side(item, text, "b", b))
-        context.update(self._passage(item, text))
+        passage, target = self._passage(item, text)
+        context.update(passage)
+        self.call_after_refresh(self._scroll_to_span, passage, target)
+
+    def _scroll_to_span(self, passage: Text, target: int) -> None:
+        """Scroll the passage so the disputed span starts two lines from the top."""
+        pane = self.query_one("#context", VerticalScroll)
+        width = self.query_one("#context-text", Static).content_region.width
+        if width <= 0:
+            return
+        pane.scroll_to(y=max(0, line_of(passage.plain, target, width) - 2), animate=False)
+
+    def _room(self) -> tuple[int, int]:
+        """(columns, lines) a side's quote can use, from the sides' current size."""
+        side = self.query_one("#side-a", VerticalScroll)
+        width = side.content_region.width or max(20, self.size.width // 2 - 3)
+        height = int(self.size.height * 0.30) - 1 if self.size.height else 6  # max-height, less the border
+        return width, max(2, height)
 
     def _side(self, item: Disagreement, text: str, who: str, coder: str) -> Text:
         spans = item.spans_a if who == "a" else item.spans_b
@@ -191,12 +279,19 @@ class ReconcilePanel(Vertical):
                 out.append("\ncoded here instead: ", style="dim")
                 out.append(", ".join(others))
             return out
+        width, lines = self._room()
+        # Two lines are the name and the first span's "where"; the quotes share the rest.
+        per_span = max(1, (lines - 1) // len(spans) - 1)
+        places = self.data.places.get(item.document_id)
         for s, e in spans:
-            out.append(f"\n{s:,}–{e:,} · {e - s:,} chars\n", style="dim")
-            out.append("“" + " ".join(text[s:e].split()) + "”")
+            where = places.where(s, e) if places else ""
+            out.append(f"\n{where + ' · ' if where else ''}{s:,}–{e:,}" + ("" if where else f" · {e - s:,} chars")
+                       + "\n", style="dim")
+            out.append("“" + fit(" ".join(text[s:e].split()), width, per_span) + "”")
         return out
 
-    def _passage(self, item: Disagreement, text: str) -> Text:
+    def _passage(self, item: Disagreement, text: str) -> tuple[Text, int]:
+        """The passage with each coder's span tinted, and where the span starts in it."""
         lo, hi = window(text, item.start, item.end)
         out = Text()
         out.append(f"{item.document}", style="bold")
@@ -216,8 +311,9 @@ class ReconcilePanel(Vertical):
             s, e = max(s, lo), min(e, hi)
             if e > s:
                 body.stylize(self._tint(who), s + shift, e + shift)
+        target = len(out.plain) + item.start + shift
         out.append_text(body)
-        return out
+        return out, target
 
     def _color(self, who: str) -> str:
         return {"a": PALETTE[0], "b": PALETTE[1], "both": PALETTE[2]}[who]
@@ -246,6 +342,33 @@ def window(text: str, start: int, end: int, around: int = CONTEXT) -> tuple[int,
         space = text.rfind(" ", end, hi)
         hi = space if space >= 0 else hi
     return lo, hi
+
+
+def fit(quote: str, width: int, lines: int) -> str:
+    """``quote`` shortened in the middle (" … ") to fit ``lines`` lines of ``width``.
+
+    Both ends stay: in a boundary dispute they are what differs. Word wrapping wastes
+    some of each line, so the budget keeps a margin of a fifth.
+    """
+    budget = max(24, int(width * lines * 0.8) - 3)
+    if len(quote) <= budget:
+        return quote
+    head = quote[: budget // 2].rsplit(" ", 1)[0]
+    tail = quote[-(budget - len(head)):].split(" ", 1)[-1]
+    return f"{head} … {tail}"
+
+
+def line_of(text: str, offset: int, width: int) -> int:
+    """The line (0-based) ``offset`` of ``text`` is drawn on when wrapped to ``width``."""
+    line, pos = 0, 0
+    for paragraph in text.split("\n"):
+        end = pos + len(paragraph)
+        if offset <= end:
+            breaks = divide_line(paragraph, width, fold=True)
+            return line + bisect_right(breaks, offset - pos)
+        line += len(divide_line(paragraph, width, fold=True)) + 1
+        pos = end + 1
+    return line
 
 
 def marked_runs(spans_a, spans_b) -> list[tuple[int, int, str]]:

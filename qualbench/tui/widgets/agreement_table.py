@@ -6,7 +6,17 @@ one traffic light for every coefficient — Krippendorff's cut-offs (≥ .800 re
 .667–.800 tentative, below unreliable) — so the table reads at a glance; the verbal
 reading of each value (Landis & Koch for the kappas) is in the line under the table,
 which follows the cursor. Percent agreement is not chance-corrected and stays uncoloured.
-An undefined value is "—"; its reason is in that same line, never a silent 0 or 1.
+An undefined value is "—"; its reason is in that same line, never a silent 0 or 1. At
+segment matching κ exists only for all codes together (chance = 1 / number of codes), so
+the code rows show "—" there too, with that reason.
+
+The "spans settled" column is the reconciliation's progress, and reconciliation works on
+the coders' *spans* (overlapping codings of one code that are not identical), whatever
+the level the statistics use. So the header names what it counts, the line under the
+table says why a code whose units all agree can still have a span to settle (the
+boundaries differ inside a sentence), and at segment matching — whose own
+"agree"/"disagr" columns count matched segments, another model — the column is left out
+(the top bar still counts the settled spans).
 
 Sorting is done here rather than with ``DataTable.sort`` so that the two overall rows
 always stay at the bottom, whatever the column.
@@ -25,11 +35,19 @@ from ...analysis.agreement import reading
 # (key, header) per level; "settled" is the reconciliation progress, not a statistic.
 # No "units" column: at unit and character level every code rests on the same units (the
 # line under the table says how many), and the narrow terminal needs the room for names.
+SETTLED = ("settled", "spans settled")
+SETTLED_NARROW = "settled"  # the header below WIDE_HEADERS columns; the legend says "spans"
+WIDE_HEADERS = 100
 STAT_COLUMNS = [("percent_agreement", "%agr"), ("cohen_kappa", "Cohen"),
                 ("fleiss_kappa", "Fleiss"), ("krippendorff_alpha", "α"), ("gwet_ac1", "AC1"),
-                ("brennan_prediger", "B-P"), ("settled", "settled")]
+                ("brennan_prediger", "B-P"), SETTLED]
+# No "settled" at segment matching: its agree/disagr count matched segments, and a span
+# count beside them would read as the same thing counted twice, differently.
 SEGMENT_COLUMNS = [("agreements", "agree"), ("disagreements", "disagr"), ("total", "total"),
-                   ("percent_agreement", "%agr"), ("kappa", "κ"), ("settled", "settled")]
+                   ("percent_agreement", "%agr"), ("kappa", "κ")]
+FILL = "\x00fill"  # an empty last column, so the header band and the cursor span the width
+REASON_SEGMENT_KAPPA = ("segment matching has κ only for all codes together (chance agreement = "
+                        "1 / number of codes, as MAXQDA reports it): see the pooled row")
 LIGHT_COLUMN = ("mean_pairwise_cohen_kappa", "Light")  # replaces Cohen's for 3+ coders
 LONG_NAMES = {"percent_agreement": "% agreement", "cohen_kappa": "Cohen's κ",
               "mean_pairwise_cohen_kappa": "Light's κ (mean pairwise Cohen)", "fleiss_kappa": "Fleiss' κ",
@@ -89,12 +107,16 @@ def build_rows(result: dict, progress: dict[str, tuple[int, int]]) -> list[Row]:
     rows = [Row(code, code, dict(stats), dict(stats.get("undefined") or {}), {}, progress.get(code, (0, 0)))
             for code, stats in result["per_code"].items()]
     if result["level"] == "segment":
+        for row in rows:  # "—" with its reason, not a blank cell the legend does not explain
+            row.values.setdefault("kappa", None)
+            row.undefined.setdefault("kappa", REASON_SEGMENT_KAPPA)
         overall = result["overall"]
         rows.append(Row(POOLED, "All codes (pooled)", dict(overall), dict(overall.get("undefined") or {}),
                         {}, total))
         mean = result.get("overall_mean_of_codes") or {}
-        rows.append(Row(MEAN, "Mean of codes", {"percent_agreement": mean.get("percent_agreement")},
-                        {}, {"percent_agreement": list(mean.get("excluded") or [])}, total))
+        rows.append(Row(MEAN, "Mean of codes", {"percent_agreement": mean.get("percent_agreement"), "kappa": None},
+                        {"kappa": REASON_SEGMENT_KAPPA}, {"percent_agreement": list(mean.get("excluded") or [])},
+                        total))
         return rows
     pooled = result["overall_pooled"]
     rows.append(Row(POOLED, "All codes (pooled)", dict(pooled), dict(pooled.get("undefined") or {}), {}, total))
@@ -138,8 +160,15 @@ class AgreementTable(DataTable):
     def columns_spec(self) -> list[tuple[str, str]]:
         if self.level == "segment":
             return SEGMENT_COLUMNS
-        return [LIGHT_COLUMN if key == "cohen_kappa" and self.many_coders else (key, head)
-                for key, head in STAT_COLUMNS]
+        narrow = self.size.width and self.size.width < WIDE_HEADERS
+        out = []
+        for key, head in STAT_COLUMNS:
+            if key == "cohen_kappa" and self.many_coders:
+                key, head = LIGHT_COLUMN
+            elif key == "settled" and narrow:
+                head = SETTLED_NARROW
+            out.append((key, head))
+        return out
 
     def show(self, rows: list[Row], level: str, many_coders: bool = False) -> None:
         keep = self.current_key()
@@ -161,16 +190,23 @@ class AgreementTable(DataTable):
                 name.stylize("bold italic")
             rows.append((row.key, [name] + [self._cell(row, key, colors) for key, _ in self.columns_spec]))
         arrow = " ▼" if self.sort_reverse else " ▲"
-        self.add_column("code" + (arrow if self.sort_key == "code" else ""), key="code",
-                        width=self._code_width() or max([4] + [len(r.label) for r in self.rows_data]))
+        code_width = self._code_width() or max([4] + [len(r.label) for r in self.rows_data])
+        self.add_column("code" + (arrow if self.sort_key == "code" else ""), key="code", width=code_width)
+        used = code_width + 2 * self.cell_padding
         for c, (key, label) in enumerate(self.columns_spec, 1):
             # Widths set here, not measured by the table: it measures lazily, and a refill in
             # quick succession could leave a column cut.
             header = label + (arrow if self.sort_key == key else "")
             width = max([len(header), NUMBER_WIDTH] + [len(cells[c].plain) for _, cells in rows])
             self.add_column(header, key=key, width=width)
+            used += width + 2 * self.cell_padding
+        # The rest of the width: an empty column, so the header band and the cursor bar run
+        # to the edge instead of stopping after the last number.
+        spare = self.scrollable_content_region.width - used - 2 * self.cell_padding
+        if spare > 0:
+            self.add_column("", key=FILL, width=spare)
         for key, cells in rows:
-            self.add_row(*cells, key=key)
+            self.add_row(*cells, *([Text("")] if spare > 0 else []), key=key)
         if keep is not None and keep in {r.key for r in self.rows_data}:
             self.move_cursor(row=self.get_row_index(keep))
 
@@ -182,7 +218,7 @@ class AgreementTable(DataTable):
         numbers = sum(max(len(label) + (2 if key == self.sort_key else 0), NUMBER_WIDTH) + 2 * self.cell_padding
                       for key, label in self.columns_spec)
         longest = max(len(r.label) for r in self.rows_data)
-        return max(14, min(longest, self.size.width - numbers - 2 * self.cell_padding - 2))
+        return max(14, min(longest, self.scrollable_content_region.width - numbers - 2 * self.cell_padding))
 
     def on_resize(self) -> None:
         if self.rows_data:
@@ -251,6 +287,8 @@ class AgreementTable(DataTable):
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
         key = event.column_key.value
+        if key == FILL:
+            return
         if key == self.sort_key:
             self.sort_reverse = not self.sort_reverse
             self._fill()
@@ -275,10 +313,16 @@ def describe(row: Row, coders: list[str]) -> Text:
         text.append(f" · {row.values['total']:,} segments")
     done, total = row.settled
     if total:
-        text.append(f" · {total} disagreement{'s' if total != 1 else ''} between {coders[0]} and "
-                    f"{coders[1]}, {done} settled")
+        text.append(f" · {total} span disagreement{'s' if total != 1 else ''} between {coders[0]} and "
+                    f"{coders[1]} to settle, {done} settled")
+        if not row.overall and _agrees_fully(row):
+            # Units (or matched segments) can all agree while the spans' edges still differ
+            # inside them: settling is about the spans, so both facts are true.
+            inside = ("every segment is matched at this threshold" if "disagreements" in row.values
+                      else "every unit agrees")
+            text.append(f" — {inside}; the spans' boundaries differ inside them", style="dim")
     elif not row.overall:
-        text.append(" · no disagreement to settle")
+        text.append(" · no span disagreement to settle")
     readings = []
     for stat in ("cohen_kappa", "krippendorff_alpha", "gwet_ac1", "kappa"):
         if stat in row.values and row.values[stat] is not None:
@@ -295,12 +339,20 @@ def describe(row: Row, coders: list[str]) -> Text:
     return text
 
 
+def _agrees_fully(row: Row) -> bool:
+    pa = row.values.get("percent_agreement")
+    if "disagreements" in row.values:
+        return row.values.get("disagreements") == 0
+    return pa is not None and not (isinstance(pa, float) and math.isnan(pa)) and pa >= 1 - 1e-12
+
+
 def _short_reading(value: float, statistic: str) -> str:
     words = reading(value, "cohen_kappa" if statistic == "kappa" else statistic)
     return words.split(" (")[0] if statistic != "krippendorff_alpha" else words.split(" (")[0] + " (Krippendorff)"
 
 
-def legend(app, left_out: int = 0) -> Text:
+def legend(app, left_out: int = 0, unused: int = 0, level: str = "unit") -> Text:
+    """The colour key, then what the table leaves out and what "spans settled" counts."""
     colors = band_colors(app)
     text = Text("colour: ")
     text.append("≥ .800 reliable", style=colors["reliable"])
@@ -309,7 +361,13 @@ def legend(app, left_out: int = 0) -> Text:
     text.append(" · ")
     text.append("< .667 unreliable", style=colors["unreliable"])
     text.append(" · — undefined", style="dim")
+    notes = []
+    if level != "segment":
+        notes.append("spans settled: the coders' differing spans settled into consensus (the same at every level)")
     if left_out:
-        text.append(f" · {left_out} interview{'s' if left_out != 1 else ''} not coded by both left out",
-                    style="dim")
+        notes.append(f"{left_out} interview{'s' if left_out != 1 else ''} not coded by both left out")
+    if unused:
+        notes.append(f"{unused} code{'s' if unused != 1 else ''} neither coder applied, not compared")
+    if notes:
+        text.append("\n" + " · ".join(notes), style="dim")
     return text

@@ -78,10 +78,20 @@ class CodeTree(Tree[int]):
     def show(self, tree: list[dict], codes: dict[int, Code], counts: dict[int, NodeCounts],
              open_comments: dict[int, int], *, query: str = "", former: dict[int, list[str]] | None = None,
              focus: int | None = None) -> None:
-        """Rebuild from :meth:`Project.code_tree`; keep the cursor on ``focus`` or where it was."""
+        """Rebuild from :meth:`Project.code_tree`; keep the cursor on ``focus`` or where it was.
+
+        ``focus`` is the node a change was about (a merge's target, a new code): it is shown
+        whatever hid it — its folded ancestors unfold, and a filter it does not match keeps
+        it, with its path, until the filter is next typed in.
+        """
         keep = focus if focus is not None else self.code_id
         self.codes, self.counts, self.open_comments = codes, counts, open_comments
         self.matching = self._matching(tree, query, former or {}) if query.strip() else None
+        if focus is not None:
+            path = _path_to(tree, focus)
+            self.collapsed -= set(path[:-1])
+            if self.matching is not None and path:
+                self.matching |= set(path)
         self._rebuilding = True
         self.clear()
         by_id: dict[int, TreeNode[int]] = {}
@@ -101,7 +111,7 @@ class CodeTree(Tree[int]):
         self._rebuilding = False
         _ = self.last_line  # lay the lines out now, so the nodes know their line numbers
         target = by_id.get(keep) if keep is not None else None
-        if self.matching is not None and keep not in self._direct:
+        if self.matching is not None and keep not in self._direct and focus is None:
             # Filtering: onto the first node that matches itself, not an ancestor shown for context.
             target = next((by_id[c] for c in by_id if c in self._direct), target)
         if target is not None:
@@ -200,6 +210,17 @@ class CodeTree(Tree[int]):
             label.append(" " * max(1, avail - fixed - len(name) - len(counts)), style)
             label.append(counts, self.get_component_rich_style("code-tree--count", partial=True) + style)
         return label
+
+
+def _path_to(tree: list[dict], code_id: int) -> list[int]:
+    """Ids from the top of ``tree`` down to ``code_id`` (empty if it is not there)."""
+    for item in tree:
+        if item["id"] == code_id:
+            return [code_id]
+        below = _path_to(item["children"], code_id)
+        if below:
+            return [item["id"], *below]
+    return []
 
 
 def _ancestors(node: TreeNode) -> list[TreeNode]:

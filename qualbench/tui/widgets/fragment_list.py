@@ -25,7 +25,8 @@ def _natural(label: str) -> tuple:
 
 SORT_KEYS = {
     "participant": lambda f: (_natural(f.label), f.document_id, f.start, f.coding_id),
-    "length": lambda f: (-len(f.text), _natural(f.label), f.start, f.coding_id),
+    # By words, the length the source line shows (characters would order "12 words" after "11").
+    "length": lambda f: (-f.words, _natural(f.label), f.start, f.coding_id),
     "coder": lambda f: (f.coder.casefold(), _natural(f.label), f.start, f.coding_id),
 }
 
@@ -72,8 +73,12 @@ class FragmentList(OptionList):
             self.highlighted = ids.index(keep) if keep in ids else min(was, len(ids) - 1)
 
     def resort(self, sort: str) -> None:
+        """Sort again and start reading from the top: a new order is read from its first fragment."""
         self.sort = sort
         self.fill(self.fragments)
+        if self.fragments:
+            self.highlighted = 0
+        self.scroll_home(animate=False)
 
     def _prompt(self, f: Fragment) -> Text:
         text = Text()
@@ -90,9 +95,10 @@ class FragmentList(OptionList):
         return self.fragments[i] if i is not None and 0 <= i < len(self.fragments) else None
 
     def toggle_chosen(self) -> None:
+        """Tick or untick the highlighted fragment; the cursor stays (↓ moves on), so a
+        second space unticks what the first one ticked."""
         f = self.fragment
         if f is None:
             return
         self.chosen ^= {f.coding_id}
         self.replace_option_prompt_at_index(self.highlighted, self._prompt(f))
-        self.action_cursor_down()

@@ -10,6 +10,13 @@ without losing which row is which.
 
 Row keys are node ids and column keys ``g:<group>``, so a cell maps back to the
 ``(node, group)`` whose quotes Enter asks for.
+
+A group nobody is in (an "excellent" class no participant reached, "no answer" when
+everyone answered) would be a column of 0/0: it is left out, and the screen's notes say
+which. The group of participants without an outcome is a column whenever it has anyone
+in it, as the method requires. Node names get the width the terminal has left after the
+groups' columns (at least :data:`MIN_NODE_WIDTH`), measured on every :meth:`show` and on
+resize, so a switch of coder or columns never leaves a column cut.
 """
 from __future__ import annotations
 
@@ -23,7 +30,8 @@ from textual.widgets import DataTable
 from ...analysis.joint import cell_text, fmt_or, fmt_p
 
 GROUP = "g:"
-NODE_WIDTH = 34
+MIN_NODE_WIDTH = 20
+MAX_NODE_WIDTH = 60  # before the table is laid out (its width unknown)
 
 
 class JointTable(DataTable):
@@ -33,11 +41,17 @@ class JointTable(DataTable):
         super().__init__(cursor_type="cell", fixed_columns=1, zebra_stripes=True, **kwargs)
         self.nodes: dict[str, str] = {}   # row key (node id) -> node name
         self.groups: list[str] = []
+        self.empty_groups: list[str] = []  # groups with nobody in them, not shown
+        self.frame: pd.DataFrame | None = None
 
     def show(self, frame: pd.DataFrame) -> None:
         keep = self.cursor_coordinate
+        self.frame = frame
         self.clear(columns=True)
-        self.groups = list(dict.fromkeys(frame["group"])) if len(frame) else []
+        every = list(dict.fromkeys(frame["group"])) if len(frame) else []
+        sizes = frame.groupby("group", sort=False)["n_group"].max().to_dict() if len(frame) else {}
+        self.groups = [g for g in every if sizes.get(g, 0) > 0]
+        self.empty_groups = [g for g in every if sizes.get(g, 0) == 0]
         tested = len(frame) and not frame["p_fisher"].isna().all()
         # Widths are measured here, not left to DataTable: its automatic widths are
         # settled on a later idle, and a grid drawn before that is cut to its headers.
@@ -50,7 +64,6 @@ class JointTable(DataTable):
             first = part.iloc[0]
             self.nodes[str(node_id)] = first["node"]
             label = Text(first["node"], no_wrap=True, overflow="ellipsis")
-            label.truncate(NODE_WIDTH, overflow="ellipsis")
             cells: list[Text] = [label]
             by_group = {r.group: r for r in part.itertuples()}
             for group in self.groups:
@@ -71,8 +84,11 @@ class JointTable(DataTable):
                 cells.append(Text(fmt_p(p_bh), justify="right",
                                   style="bold" if not math.isnan(p_bh) and p_bh < 0.05 else ""))
             rows.append((str(node_id), cells))
-        for i, (label, key) in enumerate(columns):
-            width = max([len(label)] + [r[1][i].cell_len for r in rows])
+        widths = [max([len(label)] + [r[1][i].cell_len for r in rows]) for i, (label, _) in enumerate(columns)]
+        widths[0] = self._node_width(widths[0], sum(w + 2 * self.cell_padding for w in widths[1:]))
+        for key, cells in rows:
+            cells[0].truncate(widths[0], overflow="ellipsis")
+        for (label, key), width in zip(columns, widths):
             self.add_column(label, key=key, width=width)
         for key, cells in rows:
             self.add_row(*cells, key=key)
@@ -80,6 +96,19 @@ class JointTable(DataTable):
             row = min(keep.row, self.row_count - 1)
             column = keep.column if 0 < keep.column < len(self.columns) else (1 if self.groups else 0)
             self.move_cursor(row=row, column=column)
+
+    def _node_width(self, longest: int, others: int) -> int:
+        """The node column: every name in full if the terminal has the room, else what is
+        left after the other columns (never below MIN_NODE_WIDTH; then it scrolls)."""
+        room = self.scrollable_content_region.width
+        if not room:
+            return min(longest, MAX_NODE_WIDTH)
+        left = room - others - 2 * self.cell_padding - 1  # one spare: a scrollbar may come
+        return max(min(longest, left), min(longest, MIN_NODE_WIDTH))
+
+    def on_resize(self) -> None:
+        if self.frame is not None:
+            self.show(self.frame)
 
     def current_cell(self) -> tuple[int, str, str | None] | None:
         """(node id, node name, group or None when the cursor is not on a group's cell)."""

@@ -6,6 +6,11 @@ picture): plotext builds the plot as text with ANSI colours, which Rich turns in
 ``Text``. The plot is redrawn to the widget's own size whenever the size or the result
 changes. plotext keeps its figure in module state, so drawing happens only here, on
 the main thread, never from a worker.
+
+The legend is a line of our own above the plot, not plotext's, which is drawn inside the
+plot area and covered the cumulative curve. The axes leave room: the y axis goes a
+little above the highest value (whole numbers only) and the x axis has room for at
+least five interviews, so one or two interviews are bars, not a solid block.
 """
 from __future__ import annotations
 
@@ -29,29 +34,53 @@ class SaturationPlot(Static):
 
     def _draw(self) -> None:
         width, height = self.content_region.width, self.content_region.height
-        if self.result is None or width < 20 or height < 6:
+        if self.result is None or width < 20 or height < 7:
             self.update("")
             return
         if not len(self.result.curve):
             self.update(Text("No coded interviews to plot.", style="italic"))
             return
-        self.update(Text.from_ansi(render(self.result, width, height), no_wrap=True))
+        plot = Text.from_ansi(render(self.result, width, height - 1), no_wrap=True)
+        self.update(legend(self.result) + Text("\n") + plot)
+
+
+def legend(result) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"saturation at {result.point}" if result.reached else "saturation not reached", style="bold")
+    text.append("  ")
+    text.append("██", style="blue")
+    text.append(" new codes  ")
+    text.append("⠤⠒", style="red")
+    text.append(" cumulative")
+    if result.point is not None:
+        text.append("  ")
+        text.append("│", style="dark_orange")
+        text.append(" point")
+    return text
 
 
 def render(result, width: int, height: int) -> str:
+    import math
+
     import plotext as plt
 
     curve = result.curve
     x = curve["position"].tolist()
+    cumulative = curve["cumulative"].tolist()
+    top = max([1, *cumulative, *curve["new_codes"].tolist()])
+    ymax = top + max(1, math.ceil(top * 0.15))  # headroom: the curve never runs along the frame
+    step = max(1, math.ceil(ymax / max(1, (height - 3) // 2)))
     plt.clf()
     plt.theme("pro")  # coloured, no background: readable on dark and light themes
     plt.plotsize(width, height)
-    plt.bar(x, curve["new_codes"].tolist(), label="new codes", width=0.4, color="blue")
-    plt.plot(x, curve["cumulative"].tolist(), label="cumulative", marker="braille", color="red")
+    plt.bar(x, curve["new_codes"].tolist(), width=0.4, color="blue")
+    plt.plot(x, cumulative, marker="braille", color="red")
     if result.point is not None:
         plt.vline(result.point, "orange")
+    plt.xlim(0.5, max(len(x), 5) + 0.5)
+    plt.ylim(0, ymax)
+    plt.yticks(list(range(0, ymax + 1, step)))
     plt.xticks(x if len(x) <= 15 else x[::max(1, len(x) // 10)])
-    plt.title("saturation at " + str(result.point) if result.reached else "saturation not reached")
     plt.xlabel("interview, in order")
     text = plt.build()
     plt.clf()

@@ -47,16 +47,19 @@ class SidePanel(VerticalScroll, can_focus=False):
             text.append("\n")
         self.query_one("#here", Static).update(text.rstrip() or text)
 
-    def show_recent(self, slots: list[int], codes: dict[int, Code]) -> None:
+    def show_recent(self, slots: list[int | None], codes: dict[int, Code]) -> None:
+        """The codes on the number keys; an empty key in between is shown, so numbers line up."""
         text = Text()
-        for i, cid in enumerate(slots, 1):
+        last = max((i for i, cid in enumerate(slots, 1) if cid in codes), default=0)
+        for i, cid in enumerate(slots[:last], 1):
             code = codes.get(cid)
-            if code is None:
-                continue
             text.append(f"{i} ", style="bold")
+            if code is None:
+                text.append("(free)\n", style="dim")
+                continue
             text.append_text(swatch(code))
             text.append(code.name + "\n")
-        if not slots:
+        if not last:
             text.append("codes you use get keys 1–9", style="dim")
         text.rstrip()
         self.query_one("#recent", Static).update(text)

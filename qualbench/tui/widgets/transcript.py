@@ -63,8 +63,10 @@ class TranscriptView(TranscriptDrawing, ScrollView, can_focus=True):
         Binding("shift+left", "extend_char(-1)", "Extend selection back a character", show=False),
         Binding("shift+down", "extend_line(1)", "Extend selection by a line", show=False),
         Binding("shift+up", "extend_line(-1)", "Extend selection up a line", show=False),
-        Binding("J", "extend_segment(1)", "Extend selection by a sentence", show=False),
-        Binding("K", "extend_segment(-1)", "Extend selection back a sentence", show=False),
+        Binding("J", "extend_segment(1)", "Select the sentence after the cursor, or extend the selection "
+                "a sentence forward", show=False),
+        Binding("K", "extend_segment(-1)", "Select the sentence before the cursor, or extend the selection "
+                "a sentence back", show=False),
         Binding("t", "select_turn", "Select the whole turn", show=False),
         Binding("tab", "cycle_active", "Next of the overlapping codings at the cursor", show=False),
     ]
@@ -303,10 +305,17 @@ class TranscriptView(TranscriptDrawing, ScrollView, can_focus=True):
         self._go(offset, extend=True)
 
     def action_extend_segment(self, direction: int) -> None:
+        """J and K, mirror images: with no selection, J selects the sentence the cursor is
+        in (from its start), K the sentence before the cursor when the cursor is at a
+        sentence's start — else the one it is in, from its end; with a selection, the
+        moving end goes to the next sentence edge that way."""
         if not self.segments:
             return
         if self.selection is None:
-            start, end = self.segments[self.segment_index(self.point)]
+            i = self.segment_index(self.point)
+            start, end = self.segments[i]
+            if direction < 0 and i > 0 and not self.text[start:self.point].strip():
+                start, end = self.segments[i - 1]  # at the start of a sentence: the one before
             self.anchor, self.cursor = (start, end) if direction > 0 else (end, start)
             self._go(self.cursor, extend=True)
             return
