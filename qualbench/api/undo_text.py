@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..model import Event
 
@@ -40,7 +41,9 @@ def what(action: str) -> str:
 def describe(event: Event) -> str:
     """'a codings import (codebooks/codings-coder_a.yaml)' — the change in a few words."""
     s = event.summary
-    detail = s.get("code") or s.get("name") or s.get("to") or s.get("document") or s.get("file") or ""
+    detail = s.get("code") or s.get("name") or s.get("to") or s.get("document") or ""
+    if not detail and s.get("file"):
+        detail = Path(str(s["file"])).name  # a file's name says enough; its folder is noise
     return f"{what(event.action)} ({detail})" if detail else what(event.action)
 
 
