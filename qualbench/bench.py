@@ -127,5 +127,120 @@ def bench_merge(per_code: int = 5_000, echo: Callable[[str], None] = print) -> d
     return {"merge_seconds": merge_s, "undo_seconds": undo_s, "tree_seconds": tree_s}
 
 
+def _project_with_codings(tmp: Path, n_words: int, codes: dict[str, int], seed: int):
+    """A one-interview project with ``codes`` (name -> number of codings by 'ann'),
+    written straight to the store: the benchmark times what comes after, not this."""
+    from .project import init_project
+
+    rng = random.Random(seed)
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "P01.txt").write_text(synthetic_transcript(rng, n_words), encoding="utf-8")
+    p = init_project(tmp / "proj")
+    p.import_files([tmp / "P01.txt"])
+    n = p.document("P01").n_chars
+    p.create_code("Theme", kind="theme")
+    for name in codes:
+        p.create_code(name, parent="Theme")
+    coder_id = p.ensure_coder("ann")
+    doc_id = p.document("P01").id
+    rows = []
+    for name, count in codes.items():
+        code_id = p.code(name).id
+        for _ in range(count):
+            s = rng.randrange(0, n - 300)
+            rows.append((doc_id, code_id, coder_id, s, s + rng.randint(40, 300), "", 0, "now"))
+    with p.store.write():
+        p.db.conn.executemany('INSERT INTO codings (document_id, code_id, coder_id, start, "end", memo, '
+                              "starred, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return p
+
+
+def bench_docx(n_quotes: int = 5_000, echo: Callable[[str], None] = print) -> dict:
+    """The Word quote table with every quote of 50 codes (5,000 rows), written to disk."""
+    codes = {f"Code {k:02d}": max(1, n_quotes // 50) for k in range(50)}
+    with tempfile.TemporaryDirectory(prefix="qualbench-bench-") as tmp:
+        p = _project_with_codings(Path(tmp), 150_000, codes, seed=5)
+        t0 = time.perf_counter()
+        export = p.export_docx("quotes", per_code=0, actor="ann")
+        seconds = time.perf_counter() - t0
+        size = export.path.stat().st_size
+        rows = export.info.get("quotes", n_quotes) if isinstance(export.info, dict) else n_quotes
+        p.close()
+    echo(f"docx     quote table, {rows:,} quotes of 50 codes, in {seconds:.1f} s ({size / 1e6:.1f} MB)")
+    return {"seconds": seconds, "bytes": size, "quotes": rows}
+
+
+def bench_workbench(words: int = 55_000, per_code: int = 5_000, echo: Callable[[str], None] = print) -> dict:
+    """The workbench as a user meets it (Textual's headless driver, 120x40): open a
+    300,000-character interview, page down, Enter in the code picker to the coloured
+    span; and the codebook tree reread and repainted after merging 2 x 5,000 codings."""
+    import asyncio
+
+    from .tui.app import QualbenchApp
+    from .tui.screens.codebook import CodebookScreen
+    from .tui.widgets.transcript import TranscriptView
+
+    async def pause(pilot) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async def reading(p) -> dict:
+        out = {}
+        app = QualbenchApp(p, coder="ann")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pause(pilot)
+            t0 = time.perf_counter()
+            await pilot.press("enter")
+            await pause(pilot)
+            out["open"] = time.perf_counter() - t0
+            out["lines"] = len(app.screen.query_one(TranscriptView).wrapped)
+            t0 = time.perf_counter()
+            await pilot.press("pagedown")
+            await pilot.pause()
+            out["page"] = time.perf_counter() - t0
+            await pilot.press("c", *"cod 01")
+            await pilot.pause()
+            t0 = time.perf_counter()
+            await pilot.press("enter")
+            await pilot.pause()
+            out["code"] = time.perf_counter() - t0
+        return out
+
+    async def merging(p) -> dict:
+        out = {}
+        app = QualbenchApp(p, coder="ann")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pause(pilot)
+            await pilot.press("f3")
+            await pause(pilot)
+            screen = app.screen
+            assert isinstance(screen, CodebookScreen)
+            t0 = time.perf_counter()
+            p.merge_codes(["Code B"], into="Code A", actor="ann", reason="bench")
+            out["merge"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            screen.reload()
+            await pilot.pause()
+            out["tree"] = time.perf_counter() - t0
+        return out
+
+    with tempfile.TemporaryDirectory(prefix="qualbench-bench-") as tmp:
+        # A long interview coded as a real one is (300 codings), then a heavily coded one.
+        p = _project_with_codings(Path(tmp) / "read", words, {f"Code {k:02d}": 10 for k in range(30)}, seed=3)
+        n_chars = p.document("P01").n_chars
+        t = asyncio.run(reading(p))
+        p.close()
+        p = _project_with_codings(Path(tmp) / "merge", words, {"Code A": per_code, "Code B": per_code}, seed=4)
+        p.settings.blind_mode = "off"
+        t.update(asyncio.run(merging(p)))
+        p.close()
+    echo(f"tui      {n_chars:,}-character interview with 300 codings ({t['lines']:,} screen lines): "
+         f"open {t['open'] * 1000:.0f} ms, page down {t['page'] * 1000:.0f} ms, picker Enter to coloured span "
+         f"{t['code'] * 1000:.0f} ms; merge 2 x {per_code:,} codings {t['merge'] * 1000:.0f} ms, codebook tree "
+         f"reread + repaint {t['tree'] * 1000:.0f} ms")
+    return t
+
+
 BENCHMARKS: dict[str, Callable[..., dict]] = {
-    "import": bench_import, "agreement": bench_agreement, "merge": bench_merge}
+    "import": bench_import, "agreement": bench_agreement, "merge": bench_merge,
+    "docx": bench_docx, "workbench": bench_workbench}
