@@ -1,8 +1,9 @@
 """Command-line interface: a few lines over the Project API per command.
 
 No subcommand opens the TUI. Errors the user can fix print one line per problem on
-stderr (no traceback) and exit with status 1; the database is untouched in that case
-because every API write is a single transaction.
+stderr (no traceback; at most twenty problems, then how many more) and exit with status
+1; the database is untouched in that case because every API write is a single
+transaction.
 """
 from __future__ import annotations
 
@@ -19,24 +20,69 @@ PROJECT_OPTION = click.option(
     help="Project folder (default: the current folder or the nearest parent that is a project, like git).")
 
 
+MAX_PROBLEMS_SHOWN = 20
+
+
 def _fail(message: str) -> None:
-    click.echo(f"qualbench: error: {message}", err=True)
+    # One line, whatever the message holds: a library's multi-line text must not spill.
+    click.echo(f"qualbench: error: {' '.join(str(message).split())}", err=True)
 
 
 def friendly_errors(func):
-    """Turn QualbenchError into one line per problem on stderr and exit status 1."""
+    """Turn QualbenchError into one line per problem on stderr and exit status 1.
+
+    A long list of problems (3,000 bad rows) shows the first :data:`MAX_PROBLEMS_SHOWN`
+    and how many more there are. A file the operating system will not let us read or
+    write (a folder given as a file, no permission, a full disk) is one line naming it.
+    """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except ValidationError as exc:
-            for line in exc.lines():
+            lines = exc.lines()
+            for line in lines[:MAX_PROBLEMS_SHOWN]:
                 _fail(line)
+            if len(lines) > MAX_PROBLEMS_SHOWN:
+                more = len(lines) - MAX_PROBLEMS_SHOWN
+                prefix = f"{exc.source}: " if exc.source else ""
+                _fail(f"{prefix}… and {more:,} more problem{'s' * (more != 1)} (fix these and import again "
+                      "to see the rest)")
             sys.exit(1)
         except QualbenchError as exc:
             _fail(str(exc))
             sys.exit(1)
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            _fail(f"{exc.filename}: {_os_problem(exc)}")
+            sys.exit(1)
     return wrapper
+
+
+def _os_problem(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder; give a file name"
+    if isinstance(exc, FileExistsError):
+        return "exists and is not a folder"
+    if isinstance(exc, NotADirectoryError):
+        return "a part of this path is a file, not a folder"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def output_file(path: Path, force: bool) -> Path:
+    """A file a command is about to write: refused if it is a folder, or exists without --force."""
+    if path.is_dir():
+        raise QualbenchError("is a folder; give a file name", source=path)
+    if path.exists() and not force:
+        raise QualbenchError("exists; use --force to overwrite", source=path)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise QualbenchError(f"cannot write it: {path.parent} is a file, not a folder", source=path)
+    return path
 
 
 def _open(project_dir: Path | None):
@@ -342,8 +388,7 @@ def codings_import(file: Path, project_dir: Path) -> None:
 @friendly_errors
 def codings_export(file: Path, project_dir: Path, coder: str | None, force: bool) -> None:
     """Export the codings of each document's latest version to FILE (.csv)."""
-    if file.exists() and not force:
-        raise QualbenchError("exists; use --force to overwrite", source=file)
+    output_file(file, force)
     project = _open(project_dir)
     n = project.export_codings_csv(file, coder=coder)
     click.echo(f"Wrote {n} codings to {file}.")
@@ -365,8 +410,7 @@ def codebook() -> None:
 @friendly_errors
 def codebook_export(file: Path, project_dir: Path, force: bool) -> None:
     """Write the codebook (hierarchy, definitions, colours) to FILE.yaml."""
-    if file.exists() and not force:
-        raise QualbenchError("exists; use --force to overwrite", source=file)
+    output_file(file, force)
     project = _open(project_dir)
     project.export_codebook(file)
     counts = project.status()

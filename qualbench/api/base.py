@@ -27,6 +27,10 @@ from ..store.changes import ChangeSet
 SYSTEM = "system"
 
 
+class _NothingChanged(Exception):
+    """Raised inside :meth:`ProjectBase._change` to roll back an action that wrote nothing."""
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
@@ -42,17 +46,27 @@ class ProjectBase:
 
     @contextmanager
     def _change(self, action: str, *, actor: str | None = None, reason: str = "",
-                summary: dict | None = None, undoable: bool = True) -> Iterator[tuple[ChangeSet, dict]]:
+                summary: dict | None = None, undoable: bool = True,
+                skip_if_unchanged: bool = False) -> Iterator[tuple[ChangeSet, dict]]:
+        """One transaction and one event. With ``skip_if_unchanged`` an action that wrote no
+        row (an import that found nothing new) is rolled back and leaves no event: the
+        history lists what changed the project, not every attempt."""
         info: dict = dict(summary or {})
-        with self.store.write() as ch:
-            yield ch, info
-            self.db["events"].insert({
-                "at": now(), "actor": actor or SYSTEM, "action": action,
-                "summary": json.dumps(info, ensure_ascii=False, default=str),
-                "reason": reason or "",
-                "ops": json.dumps(ch.ops, ensure_ascii=False) if undoable and ch.ops else None,
-                "undoable": int(bool(undoable and ch.ops)), "undone_at": None,
-            })
+        try:
+            with self.store.write() as ch:
+                before = self.db.conn.total_changes
+                yield ch, info
+                if skip_if_unchanged and self.db.conn.total_changes == before:
+                    raise _NothingChanged
+                self.db["events"].insert({
+                    "at": now(), "actor": actor or SYSTEM, "action": action,
+                    "summary": json.dumps(info, ensure_ascii=False, default=str),
+                    "reason": reason or "",
+                    "ops": json.dumps(ch.ops, ensure_ascii=False) if undoable and ch.ops else None,
+                    "undoable": int(bool(undoable and ch.ops)), "undone_at": None,
+                })
+        except _NothingChanged:
+            pass
 
     # -- undo / redo ------------------------------------------------------------------
     def _undo_candidate(self, actor: str | None) -> dict | None:

@@ -43,7 +43,7 @@ class CodebookMixin(ProjectBase):
             raise QualbenchError(f"cannot move '{code.name}' under '{parent_obj.name}': "
                                  "a node cannot go under itself or its own descendants")
         parent_id = parent_obj.id if parent_obj else None
-        with self._change("code.move", actor=actor, reason=reason, summary={
+        with self._change("code.move", actor=actor, reason=reason, skip_if_unchanged=True, summary={
                 "code": code.name, "from": self._name_of(code.parent_id),
                 "to": parent_obj.name if parent_obj else None}) as (ch, _):
             siblings = [c for c in self.codes() if c.parent_id == parent_id and c.id != code.id]
@@ -59,7 +59,7 @@ class CodebookMixin(ProjectBase):
 
     def reorder_code(self, ref: str | int, position: int, *, actor: str | None = None, reason: str = "") -> Code:
         code = self.code(ref)
-        with self._change("code.reorder", actor=actor, reason=reason,
+        with self._change("code.reorder", actor=actor, reason=reason, skip_if_unchanged=True,
                           summary={"code": code.name, "position": position}) as (ch, _):
             siblings = [c for c in self.codes() if c.parent_id == code.parent_id and c.id != code.id]
             siblings.insert(max(0, min(position, len(siblings))), code)
@@ -72,7 +72,7 @@ class CodebookMixin(ProjectBase):
         if kind not in ("theme", "category", "code"):
             raise QualbenchError(f"unknown kind '{kind}' (use theme, category or code)")
         code = self.code(ref)
-        with self._change("code.kind", actor=actor, reason=reason,
+        with self._change("code.kind", actor=actor, reason=reason, skip_if_unchanged=True,
                           summary={"code": code.name, "from": code.kind, "to": kind}) as (ch, _):
             ch.update("codes", code.id, {"kind": kind})
         return self.code(code.id)

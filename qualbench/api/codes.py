@@ -115,7 +115,7 @@ class CodesMixin(ProjectBase):
                                [new_name, code.id])
         if clash:
             raise QualbenchError(f"a code named '{new_name}' already exists")
-        with self._change("code.rename", actor=actor, reason=reason,
+        with self._change("code.rename", actor=actor, reason=reason, skip_if_unchanged=True,
                           summary={"id": code.id, "from": code.name, "to": new_name}) as (ch, _):
             ch.update("codes", code.id, {"name": new_name})
             if new_name.casefold() != code.name.casefold():
@@ -128,7 +128,7 @@ class CodesMixin(ProjectBase):
         if unknown:
             raise QualbenchError(f"cannot set {', '.join(sorted(unknown))} on a code")
         code = self.code(ref)
-        with self._change("code.update", actor=actor, reason=reason,
+        with self._change("code.update", actor=actor, reason=reason, skip_if_unchanged=True,
                           summary={"id": code.id, "name": code.name, "fields": sorted(fields)}) as (ch, _):
             ch.update("codes", code.id, fields)
         return self.code(code.id)
@@ -137,36 +137,69 @@ class CodesMixin(ProjectBase):
                              source: str = "") -> dict:
         """Create or update codes from a nested list of dicts (see exchange.codebook).
 
-        Codes are matched by name; existing ones get their definitions updated and are
-        moved under the parent the file gives. Codes the project has but the file lacks
-        are reported as missing, never deleted.
+        Codes are matched by name, or by a former name (after a rename or merge); existing
+        ones get their definitions updated and are moved under the parent the file gives.
+        Codes the project has but the file lacks are reported as missing, never deleted.
+
+        Two entries of the file that are one code here (a name and a former name of the
+        same code) are refused before anything is written: placing both would make the
+        code its own parent or ancestor. The tree is checked for a cycle once more before
+        the transaction commits. An import that changes nothing writes nothing.
         """
+        from ..errors import ValidationError
+
         report = {"new": [], "updated": [], "renamed": [], "missing": []}
         seen: set[str] = set()
-        with self._change("codebook.import", actor=actor, summary={"file": source}) as (ch, info):
+        target: dict[int, int | None] = {}        # id(node) -> existing code id (None: new)
+        claimed: dict[int, str] = {}               # code id -> the file's name that claimed it
+        problems: list[str] = []
+
+        def resolve(items: list[dict]) -> None:
+            for node in items:
+                name = " ".join(str(node["name"]).split())
+                row = self.store.one("SELECT id, name FROM codes WHERE name = ? COLLATE NOCASE", [name])
+                former = None
+                if row is None:
+                    row = self.store.one(
+                        "SELECT c.id, c.name FROM code_aliases a JOIN codes c ON c.id = a.code_id "
+                        "WHERE a.name = ? COLLATE NOCASE ORDER BY a.id DESC LIMIT 1", [name])
+                    former = row
+                code_id = row["id"] if row else None
+                if code_id is not None and code_id in claimed:
+                    other = claimed[code_id]
+                    why = (f"'{name}' is a former name of '{row['name']}'" if former else
+                           f"'{other}' is a former name of '{name}'")
+                    problems.append(f"'{other}' and '{name}' are the same code here ({why}): "
+                                    "list it once, under one name")
+                elif code_id is not None:
+                    claimed[code_id] = name
+                target[id(node)] = code_id
+                resolve(node.get("children") or [])
+
+        resolve(nodes)
+        if problems:
+            raise ValidationError(problems, source=source or None)
+        with self._change("codebook.import", actor=actor, summary={"file": source},
+                          skip_if_unchanged=True) as (ch, info):
             def walk(items: list[dict], parent_id: int | None) -> None:
                 for node in items:
                     name = " ".join(str(node["name"]).split())
                     seen.add(name.casefold())
                     fields = {k: node.get(k) or "" for k in
                               ("description", "when_to_use", "when_not_to_use", "example")}
-                    row = self.store.one("SELECT id FROM codes WHERE name = ? COLLATE NOCASE", [name])
-                    if row is None:
-                        alias = self.store.one(
-                            "SELECT c.id, c.name FROM code_aliases a JOIN codes c ON c.id = a.code_id "
-                            "WHERE a.name = ? COLLATE NOCASE ORDER BY a.id DESC LIMIT 1", [name])
-                        if alias:  # the file uses a former name: same code, keep the project's name
-                            report["renamed"].append(f"{name} → {alias['name']}")
-                            seen.add(alias["name"].casefold())
-                            row = {"id": alias["id"]}
-                    if row is None:
+                    code_id = target[id(node)]
+                    if code_id is not None:
+                        current = self.store.one("SELECT name FROM codes WHERE id = ?", [code_id])["name"]
+                        if current.casefold() != name.casefold():  # a former name: keep the project's
+                            report["renamed"].append(f"{name} → {current}")
+                            seen.add(current.casefold())
+                    if code_id is None:
                         code_id = ch.insert("codes", {
                             "parent_id": parent_id, "kind": node.get("kind", "code"), "name": name,
                             **fields, "color": node.get("color"),
                             "position": node.get("_position", 0), "created_at": now()})
                         report["new"].append(name)
                     else:
-                        code_id = row["id"]
                         changes = {**fields, "parent_id": parent_id, "kind": node.get("kind", "code"),
                                    "position": node.get("_position", 0)}
                         if node.get("color"):
@@ -177,6 +210,28 @@ class CodesMixin(ProjectBase):
                             report["updated"].append(name)
                     walk(node.get("children") or [], code_id)
             walk(nodes, None)
+            cycle = self._code_cycle()
+            if cycle:
+                raise QualbenchError("the file would make " + " → ".join(f"'{n}'" for n in cycle)
+                                     + " a cycle in the code tree: nothing was imported", source=source or None)
             report["missing"] = [c.name for c in self.codes() if c.name.casefold() not in seen]
             info.update({k: len(v) for k, v in report.items()})
         return report
+
+    def _code_cycle(self) -> list[str]:
+        """Names along a cycle of parent links in the code tree (empty if it is a tree)."""
+        rows = {r["id"]: r for r in self.store.query("SELECT id, parent_id, name FROM codes")}
+        done: set[int] = set()
+        for start in rows:
+            path: list[int] = []
+            on_path: set[int] = set()
+            node = start
+            while node is not None and node not in done:
+                if node in on_path:
+                    loop = path[path.index(node):] + [node]
+                    return [rows[i]["name"] for i in loop]
+                on_path.add(node)
+                path.append(node)
+                node = rows[node]["parent_id"] if node in rows else None
+            done.update(path)
+        return []

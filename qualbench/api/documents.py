@@ -6,8 +6,10 @@ event). With ``skip_bad=True`` the good files are imported and the bad ones repo
 
 A folder stands for the transcripts inside it (:func:`~qualbench.exchange.transcripts.expand_paths`).
 What the researcher should know but that is no reason to refuse a file — no participant
-linked, no speaker labels, speakers without a role — is collected as warnings on the
-:class:`ImportReport`.
+linked, no speaker labels, speakers without a role, a ``--participant`` the participant
+table does not have (with a "did you mean") — is collected as warnings on the
+:class:`ImportReport`. An import that brings nothing new (every file already here, or
+every file bad with ``skip_bad``) writes nothing, not even an event.
 
 A changed file imported as a new version takes the previous version's codings (every
 coder's), settlements and document memos with it: each coding's exact text is looked up
@@ -123,6 +125,12 @@ class DocumentsMixin(ProjectBase):
         per_doc: list[list] = [[] for _ in parsed]
         for owner, segs in zip(owners, spans):
             per_doc[owner].append(segs)
+        if not parsed:      # nothing new (all bad with --skip-bad, or all already here): write nothing
+            if progress:
+                progress(len(paths) * 2, len(paths) * 2, "done")
+            return report
+        if participant:
+            report.warnings.extend(self._unknown_participant(participant))
         copies: list[Path] = []
         try:
             with self._change("documents.import", actor=actor, undoable=False,
@@ -149,6 +157,26 @@ class DocumentsMixin(ProjectBase):
         if progress:
             progress(len(paths) * 2, len(paths) * 2, "done")
         return report
+
+    def _unknown_participant(self, label: str) -> list[str]:
+        """A warning when --participant names someone the participant table does not have.
+
+        Not an error: the interview may well come before the table. With no table yet
+        there is nothing to check against.
+        """
+        from ..exchange.tables import label_key
+
+        labels = [r["label"] for r in self.store.query("SELECT label FROM participants ORDER BY label")]
+        if not labels or label_key(label) in {label_key(x) for x in labels}:
+            return []
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(label_key(label), {x: label_key(x) for x in labels}, scorer=fuzz.ratio,
+                                score_cutoff=60, limit=3)
+        close = [key for _, score, key in found if score >= found[0][1] - 10] if found else []
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        return [f"participant {label} is not in the participant table ({len(labels)} participants{hint}); "
+                f"the document is linked to {label} anyway, as the table may get that row later"]
 
     def _check_new(self, doc: ParsedTranscript, as_new_version: bool, seen: dict, report: ImportReport) -> bool:
         """True if ``doc`` is to be imported; False if it is already here (noted as skipped)."""

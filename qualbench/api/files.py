@@ -30,8 +30,7 @@ class FilesMixin(ProjectBase):
         return build(None)
 
     def export_codebook(self, path: Path | str) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = _output(path)
         write_codebook(path, self.code_tree(), title=self.settings.title)
         return path
 
@@ -73,6 +72,20 @@ class FilesMixin(ProjectBase):
 CODING_COLUMNS = ["document", "coder", "code", "start", "end", "memo"]
 
 
+def _output(path: Path | str) -> Path:
+    """A file an export is about to write: its folder is made, a folder as the file refused."""
+    from ..errors import QualbenchError
+
+    path = Path(path)
+    if path.is_dir():
+        raise QualbenchError("is a folder; give a file name", source=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise QualbenchError(f"cannot write it: {path.parent} is a file, not a folder", source=path) from None
+    return path
+
+
 class CodingTableMixin(ProjectBase):
     """Codings as a flat table (document, coder, code, start, end, memo) — CSV in and out."""
 
@@ -84,15 +97,22 @@ class CodingTableMixin(ProjectBase):
         latest text at offsets that belong to another — as REFI-QDA export does too.
         """
         import csv
+        import io
 
+        from ..exchange.refi import write_atomically
+
+        path = _output(path)
+        if coder is not None:
+            self.coder_id(coder)          # "no coder 'x' in the project (coders: ...)", not an empty file
         names = {d.id: d.name for d in self.documents()}
         codes = {c.id: c.name for c in self.codes()}
         rows = [c for c in self.codings(coder=coder) if c.document_id in names]
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(CODING_COLUMNS)
-            for c in rows:
-                w.writerow([names[c.document_id], c.coder, codes[c.code_id], c.start, c.end, c.memo])
+        buffer = io.StringIO(newline="")
+        w = csv.writer(buffer)
+        w.writerow(CODING_COLUMNS)
+        for c in rows:
+            w.writerow([names[c.document_id], c.coder, codes[c.code_id], c.start, c.end, c.memo])
+        write_atomically(path, buffer.getvalue().encode("utf-8"))
         return len(rows)
 
     def old_version_codings(self, *, coder: str | None = None) -> int:
@@ -118,6 +138,9 @@ class CodingTableMixin(ProjectBase):
             from ..errors import InputFileError
             raise InputFileError(f"missing column(s) {', '.join(missing)} "
                                  f"(need {', '.join(CODING_COLUMNS)})", source=path)
+        if not rows:
+            from ..errors import InputFileError
+            raise InputFileError("no codings in the file (only a header row)", source=path)
         idx = {c: lower.index(c) for c in CODING_COLUMNS if c in lower}
         names = _Names(self)
         problems = _Problems(unit="row")

@@ -61,7 +61,7 @@ class ParticipantsMixin(ProjectBase):
             labels.append(canonical)
         result["without_document"] = self._warn_without_document(labels, table.row_numbers, doc_labels, known,
                                                                  result["warnings"], result["notes"])
-        with self._change("participants.import", actor=actor, undoable=False,
+        with self._change("participants.import", actor=actor, undoable=False, skip_if_unchanged=True,
                           summary={"file": str(path)}) as (ch, info):
             self._write_participants(table, labels, attrs, known, old, label_of, result)
             info.update({k: result[k] for k in ("added", "updated", "unchanged")},

@@ -130,7 +130,7 @@ class ReconcileMixin(ProjectBase):
         self.check_coder_pair(coder_a, coder_b)
         agreed, a = self._agreed(coder_a, coder_b)
         consensus_id = self.ensure_coder(CONSENSUS, kind="consensus")
-        with self._change("consensus.start", actor=actor, summary={
+        with self._change("consensus.start", actor=actor, skip_if_unchanged=True, summary={
                 "coders": [coder_a, coder_b], "copied": len(agreed)}) as (ch, _):
             for doc_id, code_id, s, e in sorted(agreed):
                 ch.insert("codings", {"document_id": doc_id, "code_id": code_id, "coder_id": consensus_id,

@@ -26,8 +26,12 @@ attributes by name, and a coding already present is not added twice. Only users 
 an imported coding or memo become coders. An annotation (a comment on a passage that
 codes nothing) becomes part of its document's memo, headed by the quoted passage and its
 ``[start, end)``; each such conversion is listed in the report, and so is what could not
-be mapped, one line each. Code names that hold a path and document groups that hold
-attributes are reported, and read as structure on request.
+be mapped, one line each — or, with ``strict``, the whole import is refused if anything
+could not be mapped. Code names that hold a path and document groups that hold
+attributes are reported, and read as structure on request. Case variables (and
+attribute groups) that are the project's outcome columns obey the participant import's
+rules (:func:`~qualbench.exchange.tables.outcome_problem`): an invalid score or
+would-repeat answer refuses the whole import, naming the case and the variable.
 """
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ from ..exchange.refi import (LABEL_ONLY_CASE, RefiCase, RefiCode, RefiCoding, Re
                              has_labels, path_names, path_separator, qdpx_bytes, read_qdc, read_qdpx,
                              split_code_names, split_description, write_atomically, xsd_datetime)
 from ..exchange.refi_positions import POSITIONS, utf16_offsets
-from ..exchange.tables import infer_type
+from ..exchange.tables import header_key, infer_type, outcome_problem, outcome_roles
 from ..exchange.transcripts import ParsedTranscript, parse_plain_text
 from ..nlp import segment_spans
 from .base import ProjectBase, now
@@ -86,6 +90,7 @@ class RefiImportReport:
     remarks: list[str] = field(default_factory=list)
     converted: list[str] = field(default_factory=list)          # kept in another form, one line each
     unmapped: list[str] = field(default_factory=list)           # what was not imported, and why
+    idle_users: str = ""                                         # the line of unmapped about users who own nothing
 
     @property
     def memos(self) -> int:
@@ -368,33 +373,42 @@ class RefiMixin(ProjectBase):
 
     # == import ===========================================================================
     def import_qdpx(self, path: Path | str, *, actor: str | None = None, split_names: bool = False,
-                    groups_as_attributes: bool = False) -> RefiImportReport:
+                    groups_as_attributes: bool = False, strict: bool = False) -> RefiImportReport:
         """Import a REFI-QDA project (any tool) in one transaction; see the module docstring.
 
         ``split_names`` builds the hierarchy from code names like ``Coke::diet Coke`` or
         ``people.family``; ``groups_as_attributes`` turns document groups named like
-        ``gender: male`` into participant attributes.
+        ``gender: male`` into participant attributes. By default what cannot be mapped
+        is left out and reported (files from other tools rarely map completely);
+        ``strict`` refuses the whole import instead.
         """
         return self._import_refi(read_qdpx(path), Path(path), actor, split_names=split_names,
-                                 groups_as_attributes=groups_as_attributes)
+                                 groups_as_attributes=groups_as_attributes, strict=strict)
 
     def import_qdc(self, path: Path | str, *, actor: str | None = None,
-                   split_names: bool = False) -> RefiImportReport:
+                   split_names: bool = False, strict: bool = False) -> RefiImportReport:
         """Import a REFI-QDA codebook: new codes added, existing ones matched (GUID, path, name)."""
-        return self._import_refi(read_qdc(path), Path(path), actor, split_names=split_names)
+        return self._import_refi(read_qdc(path), Path(path), actor, split_names=split_names, strict=strict)
 
     def _import_refi(self, data: RefiProject, path: Path, actor: str | None, *, split_names: bool = False,
-                     groups_as_attributes: bool = False) -> RefiImportReport:
+                     groups_as_attributes: bool = False, strict: bool = False) -> RefiImportReport:
         report = RefiImportReport(str(path), data.origin, remarks=list(data.remarks),
                                   unmapped=list(data.problems))
         self._refi_shape_codes(data, split_names, report)
         groups = self._refi_sets(data, report, groups_as_attributes)
+        self._refi_check_outcomes(data, groups, path)
         plan = self._refi_plan_documents(data, path, report, {g for grp in groups for g in grp[2]})
+        if strict:
+            _refuse_unmapped(report, path)          # before the slow segmentation, when it can
         self._refi_segment([p for p in plan if p["doc"] is not None])   # slow: before the transaction
         with self._change("refi.import", actor=actor, undoable=False,
                           summary={"file": str(path), "origin": data.origin}) as (_, info):
             coders = _Coders(self, data)
             codes = self._refi_codes_in(data, report)
+            cycle = self._code_cycle()
+            if cycle:   # never expected (codes are matched one to one), but a cycle would hang every tree walk
+                raise QualbenchError("the file would make " + " → ".join(f"'{n}'" for n in cycle)
+                                     + " a cycle in the code tree: nothing was imported", source=path)
             if report.codes_updated:
                 report.remarks.append(f"definitions filled in or changed from the file for "
                                       f"{len(report.codes_updated)} code(s): {_listing(report.codes_updated)}")
@@ -404,6 +418,8 @@ class RefiMixin(ProjectBase):
             self._refi_cases_in(data, docs, report)
             self._refi_groups_in(groups, docs, report)
             coders.finish(report)
+            if strict:
+                _refuse_unmapped(report, path)      # raised inside the transaction: nothing is written
             names = {r["id"]: r["name"] for r in self.store.query("SELECT id, name FROM codes")}
             info.update(documents=len(report.documents), codes=len(report.codes_new),
                         codings=report.codings, memos=report.memos, participants=report.participants,
@@ -412,6 +428,34 @@ class RefiMixin(ProjectBase):
                         # with the same GUIDs finds the same codes, renamed or moved or not
                         code_guids={g: [i, names[i]] for g, i in codes.items() if i in names})
         return report
+
+    # -- outcome values (before anything is written) -------------------------------------------
+    def _refi_check_outcomes(self, data: RefiProject, groups: list[tuple[str, str, list[str], str]],
+                             path: Path) -> None:
+        """Case variables (and attribute groups) that are the project's outcome columns obey
+        the participant import's rules: a pain score 11 on NRS 0-10 or a would-repeat
+        "maybe" refuses the whole import, naming the case and the variable."""
+        roles = outcome_roles(self.settings)
+        if not roles:
+            return
+        variables = {v.guid: v for v in data.variables}
+        problems = []
+        for case in data.cases:
+            for guid, value in case.values:
+                var = variables.get(guid)
+                if var is None or value == "" or header_key(var.name) not in roles:
+                    continue
+                problem, _ = outcome_problem(roles[header_key(var.name)], var.name, value, self.settings)
+                if problem:
+                    problems.append(f"case '{case.name or '(no name)'}', variable {problem}")
+        for attribute, value, _, set_name in groups:
+            if header_key(attribute) in roles:
+                problem, _ = outcome_problem(roles[header_key(attribute)], attribute, value, self.settings)
+                if problem:
+                    problems.append(f"document group '{set_name}': {problem}")
+        if problems:
+            raise ValidationError(problems + ["nothing was imported: correct these values in the program "
+                                              "that wrote the file and export it again"], source=path)
 
     # -- the codebook's shape and the file's groups (before anything is written) ---------------
     def _refi_shape_codes(self, data: RefiProject, split_names: bool, report: RefiImportReport) -> None:
@@ -973,10 +1017,20 @@ class _Coders:
         report.coders_new = sorted(n for n in self.ids if n not in self.before)
         idle = sorted({self.names[g] for g in self.names if g not in self.used})
         if idle:
-            report.unmapped.append(f"{len(idle)} user(s) of the file own no coding or memo here: "
-                                   f"not added as coders ({_listing(idle)})")
+            report.idle_users = (f"{len(idle)} user(s) of the file own no coding or memo here: "
+                                 f"not added as coders ({_listing(idle)})")
+            report.unmapped.append(report.idle_users)
         if self.fallback:
             report.remarks.append(f"{self.fallback} coding(s) name no known author: coded by '{FALLBACK_CODER}'")
+
+
+def _refuse_unmapped(report: RefiImportReport, path: Path) -> None:
+    """--strict: anything left out (other than users who own nothing) refuses the import."""
+    lost = [line for line in report.unmapped if line != report.idle_users]
+    if lost:
+        raise ValidationError([f"not imported: {line}" for line in lost]
+                              + [f"--strict: nothing was imported ({len(lost)} item(s) could not be mapped; "
+                                 "without --strict they are left out and reported)"], source=path)
 
 
 def _listing(names: list[str], shown: int = 8) -> str:

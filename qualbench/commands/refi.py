@@ -93,14 +93,20 @@ def refi_export(project_dir: Path, file: Path | None, fmt: str | None, force: bo
 @click.option("--groups-as-attributes", is_flag=True,
               help="Import document groups named like 'gender: male' (ATLAS.ti) as attributes of the "
                    "documents' participants.")
+@click.option("--strict", is_flag=True,
+              help="Refuse the whole import if anything cannot be mapped (a selection outside its text, "
+                   "an unreadable source, a group); by default it is left out and listed.")
 @friendly_errors
 def refi_import(file: Path, project_dir: Path, fmt: str | None, show_all: bool, split_names: bool,
-                groups_as_attributes: bool) -> None:
+                groups_as_attributes: bool, strict: bool) -> None:
     """Import a REFI-QDA project or codebook from FILE in one transaction.
 
     Codes match by GUID (a file imported before), then by path and name; documents by
     text; participants and attributes by name. Importing the same file again adds
-    nothing, and nothing already in the project is removed.
+    nothing, and nothing already in the project is removed. Case variables that are the
+    project's outcome columns are checked like a participant table (an invalid value
+    refuses the import). Files from other tools rarely map completely: what cannot be
+    mapped is left out and listed, or with --strict refuses the import.
     """
     fmt = _format(file, fmt)
     if fmt == "qdc" and groups_as_attributes:
@@ -108,9 +114,10 @@ def refi_import(file: Path, project_dir: Path, fmt: str | None, show_all: bool, 
                              source=file)
     project = _open(project_dir)
     if fmt == "qdpx":
-        report = project.import_qdpx(file, split_names=split_names, groups_as_attributes=groups_as_attributes)
+        report = project.import_qdpx(file, split_names=split_names, groups_as_attributes=groups_as_attributes,
+                                     strict=strict)
     else:
-        report = project.import_qdc(file, split_names=split_names)
+        report = project.import_qdc(file, split_names=split_names, strict=strict)
     click.echo(report.summary())
     for line in report.positions:
         click.echo(f"  positions: {line}")

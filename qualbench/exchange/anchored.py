@@ -14,7 +14,9 @@ than once::
           occurrence: 1        # optional, default 1
           memo: "..."          # optional
 
-Matching is exact first; failing that, it tolerates differences in whitespace, straight
+The file's shape and every field's type are checked, each problem naming its place
+("documents → P01 → item 3: ..."); a file with no codings is an error. Matching is
+exact first; failing that, it tolerates differences in whitespace, straight
 vs curly quotes and dash variants, never anything else. A quote that cannot be found is
 an error naming it — the importer never guesses a place.
 
@@ -32,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputFileError, ValidationError
-from ..textnorm import decode_bytes, normalise
+from .yamlfile import describe as _kind
 
 FORMAT = "qualbench-codings/1"
 _EQUIV = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]', "”": '["“”]',
@@ -48,36 +50,90 @@ class AnchoredCoding:
     memo: str = ""
 
 
+ITEM_KEYS = ("code", "quote", "occurrence", "memo")
+TOP_KEYS = ("format", "coder", "documents")
+
+
 def read_anchored(path: Path) -> tuple[str, list[AnchoredCoding]]:
+    """The coder and codings of a coding file, with its shape and every field checked.
+
+    Each problem names its place ("documents → P01 → item 3: quote must be text"), so a
+    hand-edited file is easy to fix; YAML that would silently become something else (a
+    list as the coder, ``true`` as an occurrence, a mapping as a memo) is refused rather
+    than stored as its Python spelling. All problems are raised at once.
+    """
+    from .limits import MAX_QUOTE_CHARS
+    from .yamlfile import read_yaml
+
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError("no such file", source=path)
-    raw = path.read_bytes()
-    try:
-        data = yaml.safe_load(normalise(decode_bytes(raw, path)))
-    except yaml.YAMLError as exc:
-        raise InputFileError(f"not valid YAML ({exc})", source=path) from None
+    data = read_yaml(path, "a coding file")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputFileError(f"not a qualbench coding file (expected 'format: {FORMAT}')", source=path)
-    coder = str(data.get("coder") or "").strip()
-    if not coder:
+    problems: list[str] = []
+    unknown = [str(k) for k in data if k not in TOP_KEYS]
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(repr(k) for k in unknown)} "
+                        f"(a coding file has {', '.join(TOP_KEYS)})")
+    coder = data.get("coder")
+    if coder is None or (isinstance(coder, str) and not coder.strip()):
         raise InputFileError("the file names no coder ('coder: ...')", source=path)
-    out, problems = [], []
-    for doc, items in (data.get("documents") or {}).items():
-        for i, item in enumerate(items or []):
-            if not isinstance(item, dict) or not item.get("code") or not item.get("quote"):
-                problems.append(f"{doc} item {i + 1}: needs a code and a quote")
+    if not isinstance(coder, str):
+        problems.append(f"coder: expected a name (text), got {_kind(coder)}")
+        coder = ""
+    documents = data.get("documents")
+    if documents is None:
+        problems.append("no 'documents' mapping (documents: {P01: [codings...]})")
+        documents = {}
+    elif not isinstance(documents, dict):
+        problems.append("documents: expected a mapping of document names to lists of codings, "
+                        f"got {_kind(documents)}")
+        documents = {}
+    out: list[AnchoredCoding] = []
+    for doc, items in documents.items():
+        if not isinstance(doc, str) or not doc.strip():
+            problems.append(f"documents → {doc!r}: a document name must be text (put it in quotes)")
+            continue
+        here = f"documents → {doc}"
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(f"{here}: expected a list of codings, got {_kind(items)}")
+            continue
+        for i, item in enumerate(items, start=1):
+            at = f"{here} → item {i}"
+            if not isinstance(item, dict):
+                problems.append(f"{at}: expected a coding (code: ..., quote: ...), got {_kind(item)}")
                 continue
-            occ = item.get("occurrence", 1)
-            if not isinstance(occ, int) or occ < 1:
-                problems.append(f"{doc} item {i + 1}: occurrence must be a whole number ≥ 1")
+            bad = [str(k) for k in item if k not in ITEM_KEYS]
+            if bad:
+                problems.append(f"{at}: unknown key(s) {', '.join(repr(k) for k in bad)} "
+                                f"(a coding has {', '.join(ITEM_KEYS)})")
                 continue
-            out.append(AnchoredCoding(str(doc), str(item["code"]).strip(),
-                                      unicodedata.normalize("NFC", str(item["quote"])), occ,
-                                      str(item.get("memo") or "")))
+            code, quote = item.get("code"), item.get("quote")
+            memo, occ = item.get("memo"), item.get("occurrence", 1)
+            found = []
+            for key, value in (("code", code), ("quote", quote)):
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    found.append(f"{at}: needs a {key}")
+                elif not isinstance(value, str):
+                    found.append(f"{at}: {key} must be text, got {_kind(value)} (put it in quotes)")
+            if memo is not None and not isinstance(memo, str):
+                found.append(f"{at}: memo must be text, got {_kind(memo)}")
+            if isinstance(occ, bool) or not isinstance(occ, int) or occ < 1:
+                found.append(f"{at}: occurrence must be a whole number ≥ 1, got {_kind(occ)}")
+            if isinstance(quote, str) and len(quote) > MAX_QUOTE_CHARS:
+                found.append(f"{at}: the quote is {len(quote):,} characters, more than the limit of "
+                             f"{MAX_QUOTE_CHARS:,}")
+            if found:
+                problems.extend(found)
+                continue
+            out.append(AnchoredCoding(doc.strip(), code.strip(), unicodedata.normalize("NFC", quote),
+                                      occ, memo or ""))
     if problems:
         raise ValidationError(problems, source=path)
-    return coder, out
+    if not out:
+        raise InputFileError("no codings in the file (nothing to import)", source=path)
+    return coder.strip(), out
 
 
 def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:

@@ -8,7 +8,9 @@ decimal commas, which are read as numbers. Excel is read with openpyxl: the shee
 says which when the workbook has several. Cells are read as Excel last calculated them;
 a formula without a saved result (written by a program that does not calculate) and an
 Excel error value (``#DIV/0!``) are errors naming the cell, because reading them as
-empty would silently turn a score into "no outcome". Merged header cells and unnamed
+empty would silently turn a score into "no outcome". The package is checked before
+openpyxl opens it (part sizes, DOCTYPEs: :mod:`~qualbench.exchange.limits`), and a cell
+at Excel's 32,767-character limit is refused, as openpyxl silently cuts such a cell. Merged header cells and unnamed
 columns that hold values are errors naming the column; wholly empty unnamed columns
 (trailing delimiters) are ignored. Row numbers are the ones a spreadsheet shows: the
 header is row 1 and blank lines count.
@@ -46,6 +48,7 @@ from ..analysis.outcomes import MISSING_MARKERS, to_number, yes_no
 from ..errors import InputFileError, ValidationError
 from ..settings import Settings
 from ..textnorm import decode_bytes, normalise
+from .limits import MAX_CELL_CHARS, MAX_TABLE_BYTES, check_file_size, open_package
 
 ID_CANDIDATES = ("participant", "participant_id", "id", "pid", "case", "respondent")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -153,6 +156,7 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]], bool]:
 
 
 def _read_csv(path: Path) -> Sheet:
+    check_file_size(path, MAX_TABLE_BYTES, "a table")
     data = path.read_bytes()
     if not data.strip():
         raise InputFileError("empty file (no header row)", source=path)
@@ -162,7 +166,10 @@ def _read_csv(path: Path) -> Sheet:
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise InputFileError(f"malformed CSV ({exc})", source=path) from None
+        if "field larger than field limit" in str(exc):
+            raise InputFileError(f"malformed CSV: a cell holds more than {csv.field_size_limit():,} characters "
+                                 "(an unclosed quote?)", source=path) from None
+        raise InputFileError(f"malformed CSV ({' '.join(str(exc).split())})", source=path) from None
     numbered = [(n, r) for n, r in enumerate(records, start=1) if any(c.strip() for c in r)]
     if not numbered:
         raise InputFileError("empty file (no header row)", source=path)
@@ -199,11 +206,15 @@ def _read_xlsx(path: Path) -> Sheet:
 
     if not zipfile.is_zipfile(path):
         raise InputFileError("not a valid Excel .xlsx file (not a zip package)", source=path)
+    with open_package(path, "Excel .xlsx") as zf:     # sizes and DOCTYPEs checked before openpyxl reads
+        if "xl/workbook.xml" not in zf.namelist() and not any(
+                n.casefold().endswith("workbook.xml") for n in zf.namelist()):
+            kind = " (a Word document renamed .xlsx?)" if "word/document.xml" in zf.namelist() else ""
+            raise InputFileError(f"not an Excel workbook: the package has no workbook part{kind}", source=path)
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken packages
-        raise InputFileError(f"not a valid Excel .xlsx file ({type(exc).__name__}: {exc})",
-                             source=path) from None
+        raise InputFileError(f"not a valid Excel .xlsx file ({_openpyxl_problem(exc)})", source=path) from None
     sheets = list(wb.worksheets)
     if not sheets:
         raise InputFileError("the workbook has no worksheets", source=path)
@@ -212,6 +223,14 @@ def _read_xlsx(path: Path) -> Sheet:
     ws = named[0] if named else visible[0]
     source = str(path) if len(sheets) == 1 else f"{path} (sheet '{ws.title}')"
     grid = [list(row) for row in ws.iter_rows()]
+    for row in grid:
+        for c in row:
+            # openpyxl cuts a shared string at Excel's limit and reads an inline one whole:
+            # a cell at or past the limit is either cut short or not written by Excel.
+            if isinstance(c.value, str) and len(c.value) >= MAX_CELL_CHARS:
+                raise InputFileError(f"cell {c.coordinate} of sheet '{ws.title}' holds {len(c.value):,} characters, "
+                                     f"Excel's limit is {MAX_CELL_CHARS:,}: refused (the value is cut short, or "
+                                     "the file was not written by a spreadsheet program)", source=path)
     texts = [[_cell(c.value) for c in row] for row in grid]
     used = [i for i, row in enumerate(texts) if any(t != "" for t in row)]
     if not used:
@@ -258,12 +277,23 @@ def _read_xlsx(path: Path) -> Sheet:
     return sheet
 
 
+def _openpyxl_problem(exc: Exception) -> str:
+    """openpyxl's error on one line, in the user's terms where we know them."""
+    text = " ".join(str(exc).split())
+    if "invalid XML" in text or "could not read worksheets" in text or "Unable to read workbook" in text:
+        return "a part of the workbook is damaged or not well-formed XML"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _formulas_without_values(path: Path, title: str, empty: set, names: dict, header_row: int,
                              sheet: Sheet) -> None:
     """Cells that are empty as calculated but hold a formula: the file has no saved results."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, data_only=False)
+    try:
+        wb = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # as above: the same file, read again for its formulas
+        raise InputFileError(f"not a valid Excel .xlsx file ({_openpyxl_problem(exc)})", source=path) from None
     for row in wb[title].iter_rows(min_row=min(r for r, _ in empty), max_row=max(r for r, _ in empty)):
         for c in row:
             if (c.row, c.column - 1) not in empty or c.data_type != "f":
@@ -407,6 +437,8 @@ def load_participants(path: Path, settings: Settings, existing: Existing | None 
         raise ValidationError([i.text for i in sorted(sheet.header_issues)], source=sheet.source)
     _refuse_colliding_headers(sheet)
     id_i = _id_column(sheet, settings, {header_key(h): i for i, h in enumerate(sheet.header)})
+    if not sheet.rows:
+        raise InputFileError("no participants in the file (only a header row)", source=sheet.source)
     notes, warnings = list(sheet.notes), list(sheet.warnings)
     known = {}
     for name in existing.attributes:
@@ -419,7 +451,7 @@ def load_participants(path: Path, settings: Settings, existing: Existing | None 
     scores = [role_of[r] for r in ("baseline", "follow_up") if r in role_of]
     _check_scores(sheet, scores, settings, clean, issues, warnings)
     if "would_repeat" in role_of:
-        _check_yes_no(sheet, role_of["would_repeat"], issues)
+        _check_yes_no(sheet, role_of["would_repeat"], issues, settings)
     if issues:
         raise ValidationError([i.text for i in sorted(issues)], source=sheet.source)
 
@@ -452,7 +484,7 @@ def _column_names(header: list[str], id_i: int, settings: Settings, known: dict[
                   notes: list[str]) -> tuple[dict[int, str], dict[str, int]]:
     """Attribute name of each column (the project's spelling, else the configured one,
     else the header) and the column of each configured outcome role found."""
-    roles = {header_key(getattr(settings, r)): r for r in OUTCOME_ROLES if getattr(settings, r)}
+    roles = outcome_roles(settings)
     names, role_of = {}, {}
     for i, h in enumerate(header):
         if i == id_i:
@@ -484,26 +516,54 @@ def _check_ids(sheet: Sheet, id_i: int, labels: list[str], issues: list[Issue]) 
     return set(first)
 
 
+def outcome_roles(settings: Settings) -> dict[str, str]:
+    """header_key of each configured outcome column -> its role (baseline, follow_up, ...)."""
+    return {header_key(getattr(settings, r)): r for r in OUTCOME_ROLES if getattr(settings, r)}
+
+
+def outcome_problem(role: str, name: str, raw: str, settings: Settings):
+    """The participant import's rule for one value of an outcome column.
+
+    Returns ``(problem, number)``: ``problem`` is None for a valid value (else the text
+    used after "row n: " by the participant import, and after the case and variable by
+    the REFI-QDA import), ``number`` the score read (None when missing or not a score).
+    Pain scores are numbers on the project's scale; the would-repeat answer is yes/no.
+    """
+    if role in ("baseline", "follow_up"):
+        try:
+            num = to_number(raw)
+        except (ValueError, ZeroDivisionError):
+            return f"{name} '{raw}' is not a number", None
+        if num is not None and not 0 <= num <= settings.scale_max:
+            return f"{name} {raw} is outside the {settings.scale.upper()} scale 0-{settings.scale_max}", num
+        return None, num
+    if role == "would_repeat":
+        try:
+            yes_no(raw)
+        except ValueError:
+            return f"{name} '{raw}' is not yes/no", None
+    return None, None
+
+
 def _check_scores(sheet: Sheet, cols: list[int], settings: Settings, clean: list[list[str]],
                   issues: list[Issue], warnings: list[str]) -> None:
     """Pain scores are numbers on the project's scale; ``clean`` gets them with a decimal point."""
-    top, scale = settings.scale_max, settings.scale.upper()
+    top = settings.scale_max
     scores, out_of_range = [], []
     for i in cols:
         name, pos = sheet.header[i], sheet.positions[i]
         for k, n in enumerate(sheet.row_numbers):
             raw = sheet.rows[k][i]
-            try:
-                num = to_number(raw)
-            except (ValueError, ZeroDivisionError):
-                issues.append(Issue(n, pos, f"row {n}: {name} '{raw}' is not a number"))
+            problem, num = outcome_problem("baseline", name, raw, settings)
+            if problem and num is None:
+                issues.append(Issue(n, pos, f"row {n}: {problem}"))
                 continue
             clean[k][i] = "" if num is None else raw.replace(",", ".")
             if num is None:
                 continue
             scores.append(num)
-            if not 0 <= num <= top:
-                issue = Issue(n, pos, f"row {n}: {name} {raw} is outside the {scale} scale 0-{top}")
+            if problem:
+                issue = Issue(n, pos, f"row {n}: {problem}")
                 issues.append(issue)
                 out_of_range.append((issue, num))
     # Hint at the other scale only when the scores as a whole look like it, not for one typo.
@@ -516,12 +576,11 @@ def _check_scores(sheet: Sheet, cols: list[int], settings: Settings, clean: list
                         'scores, set scale = "NRS" under [outcomes] in qualbench.toml')
 
 
-def _check_yes_no(sheet: Sheet, i: int, issues: list[Issue]) -> None:
+def _check_yes_no(sheet: Sheet, i: int, issues: list[Issue], settings: Settings) -> None:
     for n, r in zip(sheet.row_numbers, sheet.rows):
-        try:
-            yes_no(r[i])
-        except ValueError:
-            issues.append(Issue(n, sheet.positions[i], f"row {n}: {sheet.header[i]} '{r[i]}' is not yes/no"))
+        problem, _ = outcome_problem("would_repeat", sheet.header[i], r[i], settings)
+        if problem:
+            issues.append(Issue(n, sheet.positions[i], f"row {n}: {problem}"))
 
 
 def _type_column(header: str, mine: list[str], others: list[str], rows: list[int], notes: list[str],

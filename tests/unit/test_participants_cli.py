@@ -64,7 +64,8 @@ def test_list_finds_outcome_columns_whatever_their_case(proj, tmp_path):
 @pytest.mark.parametrize("name, content, expected", [
     ("p.csv", HEADER + "P01,8,4,5,alive,yes\n", "malformed CSV: row 2 has 6 fields, the header has 5"),
     ("p.csv", "participant,sex,city\nP01,f,Li\u00e8ge\n".encode("cp1252"),
-     "not valid UTF-8 at byte 29 (0xE8) (it looks like Windows-1252/Latin-1: re-save it as UTF-8)"),
+     "not valid UTF-8 at byte 29 (0xE8) on line 2, column 9 "
+     "(it looks like Windows-1252/Latin-1: re-save it as UTF-8)"),
     ("p.csv", "name,age\nP01,3\n", "no participant id column"),
     ("p.csv", "participant,Sex,sex\nP01,f,f\n", "columns 2 (B) 'Sex' and 3 (C) 'sex' are the same name"),
     ("p.csv", HEADER + "P01,8,4-5,alive,yes\n", "row 2: pain_2y '4-5' is not a number"),
