@@ -20,6 +20,19 @@ NAME_WEIGHT, PATH_WEIGHT, TEXT_WEIGHT = 1.0, 0.85, 0.7
 # "fear of surgry") scores 90 or more, "pain qualty" 77 (Pain character changed); new
 # names score 74 or less ("scar" 74, "waiting list" 70, "new idea" 52).
 HIGHLIGHT_FROM = 75.0
+# ...or from this one when the best code is far ahead of the next ("fel belivd" 74.9 for
+# Feeling believed, then 54): a typo of one code, not a new idea near several ("scar":
+# 74 and 71; "waiting list": 70).
+HIGHLIGHT_CLEAR_LEAD, CLEAR_LEAD = 72.0, 10.0
+
+
+def highlight_best(ranked: list[tuple["CodeEntry", float]]) -> bool:
+    """Whether Enter should apply the best existing code rather than create a new one."""
+    if not ranked:
+        return False
+    best = ranked[0][1]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return best >= HIGHLIGHT_FROM or (best >= HIGHLIGHT_CLEAR_LEAD and best - runner_up >= CLEAR_LEAD)
 
 
 # Words that say nothing about which code is meant (English and Dutch).

@@ -100,14 +100,13 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
         name = " ".join(query.split())
         highlight = 0
         if self.allow_create and name and not matching.exact(name, self.codes):
-            best = ranked[0][1] if ranked else 0.0
             parent = ranked[0][0].code.parent_id if ranked else None
             create = Text("+ ", style="bold")
             create.append(f"Create code “{name}”", style="bold")
             create.append(" …then choose its category", style="dim")
             values.append(NewCode(name, parent))
             prompts.append(create)
-            if best < matching.HIGHLIGHT_FROM:
+            if not matching.highlight_best(ranked):
                 highlight = len(values) - 1
         self.values = values
         options.clear_options()
