@@ -75,18 +75,25 @@ class QuotesMixin(ProjectBase):
         if coder:
             self.coder_id(coder)  # a clear error for an unknown name
             if coder == CONSENSUS:
-                latest = {d.id for d in self.documents()}
+                latest = self._latest_document_ids()
                 return AnalysisSet(CONSENSUS, [c for c in self._cached_codings(CONSENSUS) if c.document_id in latest])
         base = coder or self.default_analysis_coder()
         reconciled = self.reconciled_documents() if self.settings.prefer_consensus else set()
         # Only each interview's latest version: codings that could not be carried to a new
         # version stay on the old text and must not be quoted or counted as current.
-        latest = {d.id for d in self.documents()}
+        latest = self._latest_document_ids()
         codings = [c for c in self._cached_codings(base)
                    if c.document_id not in reconciled and c.document_id in latest]
         codings += [c for c in self._cached_codings(CONSENSUS) if c.document_id in reconciled]
         codings.sort(key=lambda c: (c.document_id, c.start, c.end, c.id))
         return AnalysisSet(base, codings, frozenset(reconciled))
+
+    def _latest_document_ids(self) -> set[int]:
+        """Ids of each interview's latest version (without reading the texts, as
+        documents() does for their lengths: this runs once per quote lookup)."""
+        return {r["id"] for r in self.store.query(
+            "SELECT id FROM documents d WHERE version = "
+            "(SELECT MAX(version) FROM documents d2 WHERE d2.name = d.name)")}
 
     def analysis_coder(self, coder: str | None = None) -> str:
         """The label of the analysis set (kept for callers that only show it)."""
